@@ -1,0 +1,157 @@
+import {
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { hostname } from 'node:os';
+import { LOGGER_CONTEXT } from '../healthcheck.constants.js';
+import {
+  applicationShuttingDown,
+  checkRecovered,
+  checkStartedFailing,
+} from '../healthcheck.messages.js';
+import type {
+  HealthCheckFunction,
+  HealthCheckOptions,
+  HealthCheckResult,
+  HealthReport,
+} from '../interfaces/check.interface.js';
+import { assembleReport } from '../report/health-report.js';
+import { toJsonSafe } from '../serialization/to-json-safe.js';
+import { normalizeOutcome } from './check-outcome.normalizer.js';
+import { CheckRegistry, type RegisteredCheck } from './check.registry.js';
+import { settle } from './settle.js';
+
+interface CheckState {
+  result?: HealthCheckResult;
+  /** Epoch ms after which `result` must be recomputed. */
+  expiresAt: number;
+  /** The run under way, shared by every caller that needs this check meanwhile. */
+  inFlight?: Promise<void>;
+}
+
+/** Runs the registered checks concurrently, each with its timeout and its own cached result. */
+@Injectable()
+export class HealthCheckRunner implements OnApplicationShutdown {
+  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly hostname = hostname();
+  private readonly states = new Map<RegisteredCheck, CheckState>();
+  private readonly shutdown = new AbortController();
+  /** Bumped whenever a result changes, so the last report can be reused until then. */
+  private generation = 0;
+  private lastReport?: {
+    checks: readonly RegisteredCheck[];
+    generation: number;
+    report: HealthReport;
+  };
+
+  constructor(private readonly registry: CheckRegistry) {}
+
+  /** Runs every check whose cached result has expired (all at once) and returns the report. */
+  async run(): Promise<HealthReport> {
+    const checks = this.registry.checks;
+    const now = Date.now();
+    let pending: Promise<void>[] | undefined;
+    for (const check of checks) {
+      const state = this.stateOf(check);
+      if (state.result === undefined || now >= state.expiresAt) {
+        (pending ??= []).push(this.refresh(check, state));
+      }
+    }
+    if (pending) await Promise.all(pending);
+    return this.currentReport(checks);
+  }
+
+  /** Registers a check by hand, like the seed library's `add_check`; `options` override the module's. */
+  addCheck(
+    name: string,
+    check: HealthCheckFunction,
+    options: Omit<HealthCheckOptions, 'name'> = {},
+  ): void {
+    this.registry.register(
+      check,
+      { ...options, name },
+      name,
+      `HealthCheckRunner.addCheck('${String(name)}')`,
+    );
+  }
+
+  onApplicationShutdown(): void {
+    this.shutdown.abort(new Error(applicationShuttingDown));
+  }
+
+  private stateOf(check: RegisteredCheck): CheckState {
+    let state = this.states.get(check);
+    if (!state) {
+      state = { expiresAt: 0 };
+      this.states.set(check, state);
+    }
+    return state;
+  }
+
+  private refresh(check: RegisteredCheck, state: CheckState): Promise<void> {
+    state.inFlight ??= this.execute(check).then((result) => {
+      this.logTransition(check.name, state.result, result);
+      state.result = result;
+      state.expiresAt = result.expires * 1000;
+      state.inFlight = undefined;
+      this.generation++;
+    });
+    return state.inFlight;
+  }
+
+  private async execute(check: RegisteredCheck): Promise<HealthCheckResult> {
+    const startedAt = performance.now();
+    const settled = await settle((signal) => check.run({ signal }), {
+      timeoutMs: check.timing.timeout,
+      signal: this.shutdown.signal,
+    });
+    const responseTime = (performance.now() - startedAt) / 1000;
+    const { passed, output } = settled.ok
+      ? normalizeOutcome(settled.value)
+      : { passed: false, output: settled.message };
+    const computedAt = Date.now();
+    const ttl = passed ? check.timing.successTtl : check.timing.failedTtl;
+    return Object.freeze({
+      checker: check.name,
+      output: toJsonSafe(output),
+      passed,
+      timestamp: computedAt / 1000,
+      expires: (computedAt + ttl) / 1000,
+      response_time: responseTime,
+    });
+  }
+
+  private currentReport(checks: readonly RegisteredCheck[]): HealthReport {
+    const last = this.lastReport;
+    if (last?.checks === checks && last.generation === this.generation) {
+      return last.report;
+    }
+    const results: HealthCheckResult[] = [];
+    for (const check of checks) {
+      const result = this.states.get(check)?.result;
+      if (result) results.push(result);
+    }
+    const report = assembleReport(this.hostname, results, Date.now());
+    this.lastReport = { checks, generation: this.generation, report };
+    return report;
+  }
+
+  private logTransition(
+    name: string,
+    previous: HealthCheckResult | undefined,
+    next: HealthCheckResult,
+  ): void {
+    const wasPassing = previous?.passed ?? true;
+    if (wasPassing && !next.passed) {
+      this.logger.warn(checkStartedFailing(name, summarize(next.output)));
+    } else if (previous && !previous.passed && next.passed) {
+      this.logger.log(checkRecovered(name));
+    }
+  }
+}
+
+function summarize(output: unknown): string {
+  const text = typeof output === 'string' ? output : JSON.stringify(output);
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}

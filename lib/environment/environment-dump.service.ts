@@ -1,0 +1,98 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import {
+  HEALTHCHECK_RESOLVED_OPTIONS,
+  NEST_CONFIG_TOKEN,
+} from '../healthcheck.constants.js';
+import type { EnvSectionSource } from '../interfaces/environment.interface.js';
+import type {
+  ResolvedEnvironmentOptions,
+  ResolvedHealthcheckOptions,
+} from '../interfaces/resolved-options.interface.js';
+import { resolveEnvironmentOptions } from '../options/healthcheck-options.resolver.js';
+import { toJsonSafe } from '../serialization/to-json-safe.js';
+import { settle } from '../checks/settle.js';
+import {
+  createSensitiveKeyMatcher,
+  scrub,
+  type SensitiveKeyMatcher,
+} from './scrub.js';
+import { SectionRegistry } from './section.registry.js';
+import { configFromNestConfig } from './sections/config.section.js';
+import { nodeSection } from './sections/node.section.js';
+import { osSection } from './sections/os.section.js';
+import { processSection } from './sections/process.section.js';
+
+const BUILT_IN = 'built-in section';
+
+/** Builds the environment dump: built-in sections, then custom ones, every one of them scrubbed. */
+@Injectable()
+export class EnvironmentDumpService {
+  private readonly isSensitive: SensitiveKeyMatcher;
+  private readonly timeoutMs: number;
+
+  constructor(
+    @Inject(HEALTHCHECK_RESOLVED_OPTIONS) options: ResolvedHealthcheckOptions,
+    private readonly registry: SectionRegistry,
+    @Optional() private readonly moduleRef?: ModuleRef,
+  ) {
+    const environment = options.environment ?? resolveEnvironmentOptions(true);
+    this.isSensitive = createSensitiveKeyMatcher(environment.scrub);
+    this.timeoutMs = options.timing.timeout;
+    this.addBuiltInSections(environment);
+  }
+
+  /** The scrubbed dump; a section that fails shows `{ "error": message }` and the others are unaffected. */
+  async dump(): Promise<Record<string, unknown>> {
+    const sections = [...this.registry.sections];
+    const values = await Promise.all(
+      sections.map(({ source }) => this.evaluate(source)),
+    );
+    const dump: Record<string, unknown> = {};
+    sections.forEach(({ name }, index) => {
+      dump[name] = values[index];
+    });
+    return dump;
+  }
+
+  /** Adds a section, like the seed library's `add_section`: a value, or a function producing one. */
+  addSection(name: string, section: EnvSectionSource): void {
+    this.registry.add(
+      name,
+      section,
+      `EnvironmentDumpService.addSection('${String(name)}')`,
+    );
+  }
+
+  private async evaluate(source: EnvSectionSource): Promise<unknown> {
+    const settled = await settle(
+      () => (typeof source === 'function' ? source() : source),
+      { timeoutMs: this.timeoutMs },
+    );
+    if (!settled.ok) return { error: settled.message };
+    return scrub(toJsonSafe(settled.value), this.isSensitive);
+  }
+
+  private addBuiltInSections(environment: ResolvedEnvironmentOptions): void {
+    if (environment.includeOs) this.registry.add('os', osSection, BUILT_IN);
+    if (environment.includeNode) this.registry.add('node', () => nodeSection(), BUILT_IN);
+    if (environment.includeProcess) this.registry.add('process', processSection, BUILT_IN);
+    if (environment.includeConfig) {
+      this.registry.add(
+        'config',
+        environment.config ?? (() => this.nestConfig()),
+        BUILT_IN,
+      );
+    }
+  }
+
+  private nestConfig(): Record<string, unknown> {
+    let loaded: unknown;
+    try {
+      loaded = this.moduleRef?.get(NEST_CONFIG_TOKEN, { strict: false });
+    } catch {
+      return {};
+    }
+    return configFromNestConfig(loaded);
+  }
+}

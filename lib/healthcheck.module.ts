@@ -1,0 +1,131 @@
+import {
+  type DynamicModule,
+  Module,
+  type Provider,
+  type Type,
+} from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { CheckRegistry } from './checks/check.registry.js';
+import { HealthCheckRunner } from './checks/health-check.runner.js';
+import { HealthcheckExplorer } from './discovery/healthcheck.explorer.js';
+import { EnvironmentDumpService } from './environment/environment-dump.service.js';
+import { SectionRegistry } from './environment/section.registry.js';
+import {
+  HEALTHCHECK_MODULE_OPTIONS,
+  HEALTHCHECK_RESOLVED_OPTIONS,
+} from './healthcheck.constants.js';
+import { createEnvironmentController } from './http/environment.controller.js';
+import { createHealthController } from './http/health.controller.js';
+import type {
+  HealthcheckModuleAsyncOptions,
+  HealthcheckModuleOptions,
+  HealthcheckOptionsFactory,
+} from './interfaces/module-options.interface.js';
+import type { ResolvedHealthcheckOptions } from './interfaces/resolved-options.interface.js';
+import { resolveAsyncModuleOptions } from './options/async-options.resolver.js';
+import { resolveModuleOptions } from './options/healthcheck-options.resolver.js';
+import { HealthResponseFactory } from './report/health-response.factory.js';
+
+interface Routes {
+  path: string;
+  environmentPath: string | null;
+}
+
+/** Serves the application's `@HealthCheck()` methods as a cached report, and optionally a scrubbed environment dump. */
+@Module({})
+export class HealthcheckModule {
+  /** Registers the module with static options; invalid options throw at once. */
+  static forRoot(options: HealthcheckModuleOptions = {}): DynamicModule {
+    const resolved = resolveModuleOptions(options);
+    return this.build(
+      {
+        path: resolved.path,
+        environmentPath: resolved.environment?.path ?? null,
+      },
+      [{ provide: HEALTHCHECK_RESOLVED_OPTIONS, useValue: resolved }],
+    );
+  }
+
+  /**
+   * Registers the module with options from a factory. Options that decide which routes exist (`path`,
+   * `environment`) are given at the top level, since routes are fixed before the factory runs.
+   */
+  static forRootAsync(options: HealthcheckModuleAsyncOptions): DynamicModule {
+    const routeOptions = resolveModuleOptions({
+      path: options.path,
+      environment: options.environment,
+    });
+    return this.build(
+      {
+        path: routeOptions.path,
+        environmentPath: routeOptions.environment?.path ?? null,
+      },
+      [
+        ...this.createAsyncOptionsProviders(options),
+        {
+          provide: HEALTHCHECK_RESOLVED_OPTIONS,
+          useFactory: (raw: HealthcheckModuleOptions): ResolvedHealthcheckOptions =>
+            resolveAsyncModuleOptions(raw, options),
+          inject: [HEALTHCHECK_MODULE_OPTIONS],
+        },
+      ],
+      options.imports ?? [],
+    );
+  }
+
+  private static build(
+    routes: Routes,
+    optionProviders: Provider[],
+    imports: NonNullable<HealthcheckModuleAsyncOptions['imports']> = [],
+  ): DynamicModule {
+    const controllers: Type<unknown>[] = [createHealthController(routes.path)];
+    if (routes.environmentPath !== null) {
+      controllers.push(createEnvironmentController(routes.environmentPath));
+    }
+    return {
+      module: HealthcheckModule,
+      global: true,
+      imports: [DiscoveryModule, ...imports],
+      controllers,
+      providers: [
+        ...optionProviders,
+        CheckRegistry,
+        SectionRegistry,
+        HealthCheckRunner,
+        EnvironmentDumpService,
+        HealthResponseFactory,
+        HealthcheckExplorer,
+      ],
+      exports: [HealthCheckRunner, EnvironmentDumpService],
+    };
+  }
+
+  private static createAsyncOptionsProviders(
+    options: HealthcheckModuleAsyncOptions,
+  ): Provider[] {
+    if (options.useFactory) {
+      return [
+        {
+          provide: HEALTHCHECK_MODULE_OPTIONS,
+          useFactory: options.useFactory,
+          inject: options.inject ?? [],
+        },
+      ];
+    }
+    const factoryClass = options.useClass ?? options.useExisting;
+    if (!factoryClass) {
+      throw new Error(
+        'HealthcheckModule.forRootAsync() needs one of useFactory, useClass or useExisting.',
+      );
+    }
+    return [
+      ...(options.useClass ? [options.useClass] : []),
+      {
+        provide: HEALTHCHECK_MODULE_OPTIONS,
+        useFactory: (factory: HealthcheckOptionsFactory) =>
+          factory.createHealthcheckOptions(),
+        inject: [factoryClass],
+      },
+    ];
+  }
+}

@@ -1,0 +1,54 @@
+import type { Observable } from 'rxjs';
+
+/** What a check receives: `signal` is aborted when the check times out or the application shuts down. */
+export interface HealthCheckContext {
+  signal: AbortSignal;
+}
+
+/** The shapes a check may return: the seed's `[passed, output]` tuple, an object, or a bare boolean. */
+export type HealthCheckOutcome =
+  | readonly [boolean, unknown]
+  | { passed: boolean; output?: unknown }
+  | boolean;
+
+/** A health check: sync, a Promise or an Observable (its first value counts). */
+export type HealthCheckFunction = (
+  context: HealthCheckContext,
+) =>
+  | HealthCheckOutcome
+  | Promise<HealthCheckOutcome>
+  | Observable<HealthCheckOutcome>;
+
+/** Options of one check; unset values fall back to the module's. */
+export interface HealthCheckOptions {
+  /** Name shown as `checker` in the report; defaults to the method name. */
+  name?: string;
+  /** Milliseconds the check may take before it fails as timed out. */
+  timeout?: number;
+  /** Milliseconds a passing result is cached; `null` or `0` = not cached. */
+  successTtl?: number | null;
+  /** Milliseconds a failing result is cached; `null` or `0` = not cached. */
+  failedTtl?: number | null;
+}
+
+/** One check's entry in the report, keys as in the seed library. */
+export interface HealthCheckResult {
+  checker: string;
+  output: unknown;
+  passed: boolean;
+  /** Epoch seconds at which the result was computed. */
+  timestamp: number;
+  /** Epoch seconds at which the cached result expires. */
+  expires: number;
+  /** Seconds the check took. */
+  response_time: number;
+}
+
+/** The report served at the health route by the default handlers. */
+export interface HealthReport {
+  hostname: string;
+  status: 'success' | 'failure';
+  /** Epoch seconds at which this report was assembled. */
+  timestamp: number;
+  results: HealthCheckResult[];
+}

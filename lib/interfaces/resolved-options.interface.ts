@@ -1,0 +1,31 @@
+import type { HealthReportHandler } from './module-options.interface.js';
+
+/** Per-check timing settings after defaults are applied; a TTL of 0 means "not cached". */
+export interface CheckTiming {
+  timeout: number;
+  successTtl: number;
+  failedTtl: number;
+}
+
+export interface ResolvedEnvironmentOptions {
+  path: string;
+  includeOs: boolean;
+  includeNode: boolean;
+  includeProcess: boolean;
+  includeConfig: boolean;
+  config?: () => unknown;
+  scrub: Array<string | RegExp>;
+}
+
+/** Module options after validation, with every default filled in. */
+export interface ResolvedHealthcheckOptions {
+  path: string;
+  timing: CheckTiming;
+  successStatus: number;
+  failedStatus: number;
+  successHeaders: Record<string, string>;
+  failedHeaders: Record<string, string>;
+  successHandler?: HealthReportHandler;
+  failedHandler?: HealthReportHandler;
+  environment: ResolvedEnvironmentOptions | null;
+}

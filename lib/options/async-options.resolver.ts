@@ -1,0 +1,46 @@
+import { asyncRouteOptionMismatch } from '../healthcheck.messages.js';
+import type {
+  HealthcheckModuleOptions,
+  HealthcheckRouteOptions,
+} from '../interfaces/module-options.interface.js';
+import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.interface.js';
+import { resolveModuleOptions } from './healthcheck-options.resolver.js';
+
+/**
+ * Resolves the options a `forRootAsync` factory returned, against the route options given at the top level:
+ * the factory may repeat them but not change them, and may add environment settings only when the top level
+ * enabled the environment route.
+ */
+export function resolveAsyncModuleOptions(
+  fromFactory: HealthcheckModuleOptions | undefined,
+  topLevel: HealthcheckRouteOptions,
+): ResolvedHealthcheckOptions {
+  const routes = resolveModuleOptions({
+    path: topLevel.path,
+    environment: topLevel.environment,
+  });
+  const resolved = resolveModuleOptions(fromFactory ?? {});
+  if (fromFactory?.path !== undefined && resolved.path !== routes.path) {
+    throw new Error(asyncRouteOptionMismatch('path'));
+  }
+  const factoryEnvironment = fromFactory?.environment;
+  if (factoryEnvironment === undefined || factoryEnvironment === false) {
+    if (factoryEnvironment === false && routes.environment) {
+      throw new Error(asyncRouteOptionMismatch('environment'));
+    }
+    return { ...resolved, path: routes.path, environment: routes.environment };
+  }
+  if (!routes.environment || !resolved.environment) {
+    throw new Error(asyncRouteOptionMismatch('environment'));
+  }
+  const factoryPath =
+    typeof factoryEnvironment === 'object' ? factoryEnvironment.path : undefined;
+  if (factoryPath !== undefined && resolved.environment.path !== routes.environment.path) {
+    throw new Error(asyncRouteOptionMismatch('environment.path'));
+  }
+  return {
+    ...resolved,
+    path: routes.path,
+    environment: { ...resolved.environment, path: routes.environment.path },
+  };
+}
