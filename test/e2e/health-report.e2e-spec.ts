@@ -1,0 +1,135 @@
+import { type INestApplication, Module } from '@nestjs/common';
+import request from 'supertest';
+import { HealthcheckModule } from '../../lib/index.js';
+import {
+  FailingChecks,
+  PassingChecks,
+  ThrowingChecks,
+} from '../fixtures/seed-checks.fixture.js';
+import { createApp, PLATFORMS } from './platforms.js';
+
+describe.each(PLATFORMS)('health report over HTTP (%s)', (platform) => {
+  let app: INestApplication | undefined;
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  async function boot(options = {}, providers: unknown[] = []) {
+    @Module({
+      imports: [HealthcheckModule.forRoot(options)],
+      providers: providers as never[],
+    })
+    class AppModule {}
+    app = await createApp(AppModule, platform);
+    return request(app.getHttpServer());
+  }
+
+  it('answers 200 with status success when there are no checks', async () => {
+    const response = await (await boot()).get('/healthcheck');
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ status: 'success', results: [] });
+  });
+
+  it('answers 200 with the seed report shape when every check passes', async () => {
+    const response = await (await boot({}, [PassingChecks])).get('/healthcheck');
+    expect(response.status).toBe(200);
+    expect(Object.keys(response.body).sort()).toEqual([
+      'hostname',
+      'results',
+      'status',
+      'timestamp',
+    ]);
+    expect(response.body.status).toBe('success');
+    const [result] = response.body.results;
+    expect(result).toMatchObject({
+      checker: 'database',
+      output: 'database ok',
+      passed: true,
+    });
+    expect(result.expires - result.timestamp).toBeCloseTo(27, 3);
+    expect(result.response_time).toBeGreaterThanOrEqual(0);
+  });
+
+  it('answers failedStatus when a check returns (false, "FAIL")', async () => {
+    const response = await (await boot({}, [PassingChecks, FailingChecks])).get(
+      '/healthcheck',
+    );
+    expect(response.status).toBe(500);
+    expect(response.body.status).toBe('failure');
+    const broken = response.body.results.find(
+      (result: { checker: string }) => result.checker === 'broken',
+    );
+    expect(broken).toMatchObject({ passed: false, output: 'FAIL' });
+    expect(broken.expires - broken.timestamp).toBeCloseTo(9, 3);
+  });
+
+  it("reports a throwing check as failed with the error's message", async () => {
+    const response = await (await boot({}, [ThrowingChecks])).get('/healthcheck');
+    expect(response.status).toBe(500);
+    expect(response.body.results[0]).toMatchObject({
+      checker: 'explodes',
+      passed: false,
+      output: 'Connection refused',
+    });
+  });
+
+  it('sends JSON with Cache-Control: no-store and the configured headers', async () => {
+    const agent = await boot(
+      {
+        successHeaders: { 'X-Health': 'ok' },
+        failedHeaders: { 'X-Health': 'bad' },
+      },
+      [PassingChecks],
+    );
+    const response = await agent.get('/healthcheck');
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers['x-health']).toBe('ok');
+  });
+
+  it('uses the configured statuses, headers and handlers for a failure', async () => {
+    const agent = await boot(
+      {
+        failedStatus: 503,
+        failedHeaders: { 'X-Health': 'bad' },
+        failedHandler: (report: { results: unknown[] }) => ({
+          down: report.results.length,
+        }),
+      },
+      [FailingChecks],
+    );
+    const response = await agent.get('/healthcheck');
+    expect(response.status).toBe(503);
+    expect(response.headers['x-health']).toBe('bad');
+    expect(response.body).toEqual({ down: 1 });
+  });
+
+  it('sends a string returned by a handler as it is', async () => {
+    const agent = await boot({ successHandler: () => '"all good"' }, [
+      PassingChecks,
+    ]);
+    const response = await agent.get('/healthcheck');
+    expect(response.text).toBe('"all good"');
+  });
+
+  it('serves the report at a custom path given with or without a slash', async () => {
+    const agent = await boot({ path: '/status/health' });
+    expect((await agent.get('/status/health')).status).toBe(200);
+    expect((await agent.get('/healthcheck')).status).toBe(404);
+  });
+
+  it('answers failedStatus with a clear error when a handler throws', async () => {
+    const agent = await boot(
+      {
+        successHandler: () => {
+          throw new Error('template missing');
+        },
+      },
+      [PassingChecks],
+    );
+    const response = await agent.get('/healthcheck');
+    expect(response.status).toBe(500);
+    expect(response.body.error).toContain('template missing');
+  });
+});

@@ -1,0 +1,27 @@
+import type { INestApplication, Type } from '@nestjs/common';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+
+/** Every e2e suite runs once per platform. */
+export const PLATFORMS = ['express', 'fastify'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/** Boots `rootModule` on the given platform, ready for supertest. */
+export async function createApp(
+  rootModule: Type<unknown> | ReturnType<typeof Object>,
+  platform: Platform,
+): Promise<INestApplication> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [rootModule as Type<unknown>],
+  }).compile();
+  const app = moduleRef.createNestApplication(
+    platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
+    { logger: false },
+  );
+  await app.init();
+  if (platform === 'fastify') {
+    await app.getHttpAdapter().getInstance().ready();
+  }
+  return app;
+}
