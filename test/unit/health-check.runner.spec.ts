@@ -1,0 +1,352 @@
+import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
+import { EMPTY, Observable, of, throwError } from 'rxjs';
+import {
+  checkRecovered,
+  checkStartedFailing,
+  checkTimedOut,
+  duplicateCheck,
+  observableCompletedEmpty,
+} from '../../lib/healthcheck.messages.js';
+import type { HealthCheckContext } from '../../lib/index.js';
+import { createRunner } from './runner.helpers.js';
+
+describe('HealthCheckRunner', () => {
+  beforeEach(() => {
+    jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+
+  describe('caching', () => {
+    it('runs a passing check once within successTtl and again after it', async () => {
+      const { runner } = createRunner({ successTtl: 27_000 });
+      const check = jest.fn(() => true);
+      runner.addCheck('db', check);
+
+      await runner.run();
+      await jest.advanceTimersByTimeAsync(26_999);
+      await runner.run();
+      expect(check).toHaveBeenCalledTimes(1);
+
+      await jest.advanceTimersByTimeAsync(1);
+      await runner.run();
+      expect(check).toHaveBeenCalledTimes(2);
+    });
+
+    it('caches a failing result for the shorter failedTtl', async () => {
+      const { runner } = createRunner({ successTtl: 27_000, failedTtl: 9_000 });
+      const check = jest.fn(() => false);
+      runner.addCheck('db', check);
+
+      await runner.run();
+      await jest.advanceTimersByTimeAsync(8_999);
+      await runner.run();
+      expect(check).toHaveBeenCalledTimes(1);
+      await jest.advanceTimersByTimeAsync(1);
+      await runner.run();
+      expect(check).toHaveBeenCalledTimes(2);
+    });
+
+    it('reports timestamp and expires in epoch seconds from the time of computation', async () => {
+      const { runner } = createRunner({ successTtl: 5_000 });
+      runner.addCheck('db', () => true);
+      const [result] = (await runner.run()).results;
+      const now = Date.parse('2026-01-01T00:00:00Z') / 1000;
+      expect(result.timestamp).toBe(now);
+      expect(result.expires).toBe(now + 5);
+    });
+
+    it.each([null, 0])('does not cache when the TTL is %p', async (ttl) => {
+      const { runner } = createRunner({ successTtl: ttl });
+      const check = jest.fn(() => true);
+      runner.addCheck('db', check);
+      await runner.run();
+      await runner.run();
+      expect(check).toHaveBeenCalledTimes(2);
+    });
+
+    it('lets a check override the module TTLs', async () => {
+      const { runner } = createRunner({ successTtl: 27_000 });
+      const check = jest.fn(() => true);
+      runner.addCheck('db', check, { successTtl: 1_000 });
+      await runner.run();
+      await jest.advanceTimersByTimeAsync(1_000);
+      await runner.run();
+      expect(check).toHaveBeenCalledTimes(2);
+    });
+
+    it('returns the very same report object while no result has changed', async () => {
+      const { runner } = createRunner();
+      runner.addCheck('db', () => true);
+      const first = await runner.run();
+      expect(await runner.run()).toBe(first);
+      await jest.advanceTimersByTimeAsync(27_000);
+      expect(await runner.run()).not.toBe(first);
+    });
+  });
+
+  describe('concurrency', () => {
+    it('runs each check exactly once for 200 concurrent callers on a cold cache', async () => {
+      const { runner } = createRunner();
+      const slow = jest.fn(
+        () => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 50)),
+      );
+      const fast = jest.fn(() => [true, 'ok'] as const);
+      runner.addCheck('slow', slow);
+      runner.addCheck('fast', fast);
+
+      const reports = Promise.all(Array.from({ length: 200 }, () => runner.run()));
+      await jest.advanceTimersByTimeAsync(50);
+      const settled = await reports;
+
+      expect(slow).toHaveBeenCalledTimes(1);
+      expect(fast).toHaveBeenCalledTimes(1);
+      expect(settled.every((report) => report.status === 'success')).toBe(true);
+    });
+
+    it('runs checks at the same time: two 300 ms checks take 300 ms, not 600', async () => {
+      const { runner } = createRunner();
+      const wait300 = () =>
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 300));
+      runner.addCheck('a', wait300);
+      runner.addCheck('b', wait300);
+
+      let done = false;
+      const report = runner.run().then((value) => {
+        done = true;
+        return value;
+      });
+      await jest.advanceTimersByTimeAsync(300);
+      expect(done).toBe(true);
+      expect((await report).results.map((result) => result.passed)).toEqual([true, true]);
+    });
+
+    it('keeps results in registration order whatever order checks finish in', async () => {
+      const { runner } = createRunner();
+      const after = (ms: number) => () =>
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), ms));
+      runner.addCheck('first', after(30));
+      runner.addCheck('second', after(10));
+      runner.addCheck('third', after(20));
+      const report = runner.run();
+      await jest.advanceTimersByTimeAsync(30);
+      expect((await report).results.map((result) => result.checker)).toEqual([
+        'first',
+        'second',
+        'third',
+      ]);
+    });
+  });
+
+  describe('time-outs', () => {
+    it('passes a slow check that ends within its timeout', async () => {
+      const { runner } = createRunner({ timeout: 1_000 });
+      runner.addCheck(
+        'slow',
+        () => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 999)),
+      );
+      const report = runner.run();
+      await jest.advanceTimersByTimeAsync(999);
+      expect((await report).status).toBe('success');
+    });
+
+    it('fails a check beyond its timeout, aborts its signal and ignores the late result', async () => {
+      const { runner } = createRunner({ timeout: 1_000, failedTtl: 0 });
+      let signal: AbortSignal | undefined;
+      runner.addCheck('hangs', ({ signal: given }: HealthCheckContext) => {
+        signal = given;
+        return new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 5_000));
+      });
+
+      const report = runner.run();
+      await jest.advanceTimersByTimeAsync(1_000);
+      const { results } = await report;
+      expect(results[0]).toMatchObject({ passed: false, output: checkTimedOut(1_000) });
+      expect(signal?.aborted).toBe(true);
+      expect((signal?.reason as DOMException).name).toBe('TimeoutError');
+
+      await jest.advanceTimersByTimeAsync(4_000);
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it("uses a check's own timeout over the module's", async () => {
+      const { runner } = createRunner({ timeout: 10_000 });
+      runner.addCheck('quick', () => new Promise<boolean>(() => undefined), {
+        timeout: 50,
+      });
+      const report = runner.run();
+      await jest.advanceTimersByTimeAsync(50);
+      expect((await report).results[0].output).toBe(checkTimedOut(50));
+    });
+
+    it('clears its timer as soon as a check settles', async () => {
+      const { runner } = createRunner();
+      runner.addCheck('db', async () => true);
+      await runner.run();
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it('aborts checks under way when the application shuts down', async () => {
+      const { runner } = createRunner();
+      let signal: AbortSignal | undefined;
+      runner.addCheck('hangs', ({ signal: given }: HealthCheckContext) => {
+        signal = given;
+        return new Promise<boolean>(() => undefined);
+      });
+      const report = runner.run();
+      runner.onApplicationShutdown();
+      expect((await report).results[0].output).toMatch(/shutting down/);
+      expect(signal?.aborted).toBe(true);
+      expect(jest.getTimerCount()).toBe(0);
+    });
+  });
+
+  describe('what a check may return', () => {
+    async function outcomeOf(check: () => unknown) {
+      const { runner } = createRunner();
+      runner.addCheck('check', check as never);
+      return (await runner.run()).results[0];
+    }
+
+    it.each([
+      ['a [passed, output] tuple', () => [true, 'fine'], true, 'fine'],
+      ['a failing tuple', () => [false, 'FAIL'], false, 'FAIL'],
+      ['a { passed, output } object', () => ({ passed: true, output: { ms: 3 } }), true, { ms: 3 }],
+      ['a bare true', () => true, true, null],
+      ['a bare false', () => false, false, null],
+      ['a Promise of a tuple', async () => [true, 'async'], true, 'async'],
+      ['an Observable (first value)', () => of([true, 'first'], [false, 'second']), true, 'first'],
+    ])('accepts %s', async (_label, check, passed, output) => {
+      expect(await outcomeOf(check)).toMatchObject({ passed, output });
+    });
+
+    it.each([
+      ['undefined', () => undefined, 'undefined'],
+      ['null', () => null, 'null'],
+      ['a number', () => 1, 'the number 1'],
+      ['a string', () => 'ok', "the string 'ok'"],
+      ['a tuple of the wrong length', () => [true, 'a', 'b'], 'an array of length 3'],
+      ['a tuple without a boolean', () => ['yes', 'a'], 'an array of length 2'],
+      ['an object without passed', () => ({ ok: true }), 'an object'],
+      ['an object with a non-boolean passed', () => ({ passed: 'yes' }), 'an object'],
+    ])('fails a check that returns %s, saying what it returned', async (_label, check, described) => {
+      const result = await outcomeOf(check);
+      expect(result.passed).toBe(false);
+      expect(result.output).toContain(`check returned ${described}`);
+      expect(result.output).toContain('expected [passed, output], { passed, output } or a boolean');
+    });
+
+    it.each([
+      ['an Error', () => { throw new Error('boom'); }, 'boom'],
+      ['a rejection', () => Promise.reject(new TypeError('bad type')), 'bad type'],
+      ['a string', () => { throw 'plain string'; }, 'plain string'],
+      ['null', () => { throw null; }, 'threw null'],
+      ['undefined', () => Promise.reject(undefined), 'threw undefined'],
+      ['an object with a message', () => { throw { message: 'from object' }; }, 'from object'],
+      ['an object without a message', () => { throw { code: 42 }; }, 'threw an object { code: 42 }'],
+      ['an Error without a message', () => { throw new RangeError(); }, 'RangeError'],
+      ['an Observable error', () => throwError(() => new Error('stream broke')), 'stream broke'],
+    ])('fails a check that throws %s with a readable output', async (_label, check, output) => {
+      expect(await outcomeOf(check)).toMatchObject({ passed: false, output });
+    });
+
+    it('fails an Observable that completes without a value', async () => {
+      expect(await outcomeOf(() => EMPTY)).toMatchObject({
+        passed: false,
+        output: observableCompletedEmpty,
+      });
+    });
+
+    it('unsubscribes from an Observable after its first value', async () => {
+      let unsubscribed = false;
+      const source = new Observable<boolean>((subscriber) => {
+        subscriber.next(true);
+        return () => {
+          unsubscribed = true;
+        };
+      });
+      expect(await outcomeOf(() => source)).toMatchObject({ passed: true });
+      expect(unsubscribed).toBe(true);
+    });
+
+    it('renders outputs JSON cannot encode', async () => {
+      const circular: Record<string, unknown> = { name: 'loop' };
+      circular.self = circular;
+      const result = await outcomeOf(() => [
+        true,
+        { circular, big: 10n, fn: function probe() {}, error: new Error('inner') },
+      ]);
+      expect(JSON.parse(JSON.stringify(result.output))).toEqual({
+        circular: { name: 'loop', self: '[Circular]' },
+        big: '10',
+        fn: '[Function: probe]',
+        error: { name: 'Error', message: 'inner' },
+      });
+    });
+  });
+
+  describe('report', () => {
+    it('is a success with no checks', async () => {
+      const { runner } = createRunner();
+      expect(await runner.run()).toMatchObject({ status: 'success', results: [] });
+    });
+
+    it('is a failure when any check fails, and one bad check leaves the others intact', async () => {
+      const { runner } = createRunner();
+      runner.addCheck('good', () => [true, 'fine']);
+      runner.addCheck('bad', () => {
+        throw new Error('down');
+      });
+      const report = await runner.run();
+      expect(report.status).toBe('failure');
+      expect(report.results).toEqual([
+        expect.objectContaining({ checker: 'good', passed: true }),
+        expect.objectContaining({ checker: 'bad', passed: false, output: 'down' }),
+      ]);
+    });
+
+    it('refuses a second check of the same name', () => {
+      const { runner } = createRunner();
+      runner.addCheck('db', () => true);
+      expect(() => runner.addCheck('db', () => true)).toThrow(
+        duplicateCheck(
+          'db',
+          "HealthCheckRunner.addCheck('db')",
+          "HealthCheckRunner.addCheck('db')",
+        ),
+      );
+    });
+
+    it('refuses a check that is not a function', () => {
+      const { runner } = createRunner();
+      expect(() => runner.addCheck('db', 'nope' as never)).toThrow(/expected a function/);
+    });
+  });
+
+  describe('logging', () => {
+    it('logs once when a check starts failing and once when it recovers', async () => {
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      const log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+      const { runner } = createRunner({ successTtl: 0, failedTtl: 0 });
+      let healthy = true;
+      runner.addCheck('db', () => [healthy, healthy ? 'up' : 'down']);
+
+      await runner.run();
+      healthy = false;
+      await runner.run();
+      await runner.run();
+      await runner.run();
+      healthy = true;
+      await runner.run();
+      await runner.run();
+
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn).toHaveBeenCalledWith(checkStartedFailing('db', 'down'));
+      expect(log).toHaveBeenCalledTimes(1);
+      expect(log).toHaveBeenCalledWith(checkRecovered('db'));
+    });
+  });
+});
