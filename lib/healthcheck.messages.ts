@@ -35,11 +35,18 @@ export const duplicateSection = (
   first: string,
   second: string,
 ): string =>
-  `Two environment sections are named "${name}": ${first} and ${second}. ` +
-  `Give one of them its own name, e.g. @EnvSection('${name}_2').`;
+  `Two sections are named "${name}": ${first} and ${second}. Give one of them its own name.`;
+
+export const reservedSectionName = (
+  name: string,
+  where: string,
+  reserved: readonly string[],
+): string =>
+  `The section name "${name}" at ${where} is taken by the report itself (${reserved.join(', ')}). ` +
+  `Choose another name.`;
 
 export const invalidSectionName = (where: string, got: string): string =>
-  `Invalid environment section name at ${where}: expected a non-empty string, got ${got}.`;
+  `Invalid section name at ${where}: expected a non-empty string, got ${got}.`;
 
 export const notAFunction = (where: string, got: string): string =>
   `Invalid health check ${where}: expected a function, got ${got}.`;

@@ -9,7 +9,7 @@ import { CheckRegistry } from './checks/check.registry.js';
 import { HealthCheckRunner } from './checks/health-check.runner.js';
 import { HealthcheckExplorer } from './discovery/healthcheck.explorer.js';
 import { EnvironmentDumpService } from './environment/environment-dump.service.js';
-import { SectionRegistry } from './environment/section.registry.js';
+import { SectionRegistry } from './sections/section.registry.js';
 import {
   HEALTHCHECK_MODULE_OPTIONS,
   HEALTHCHECK_RESOLVED_OPTIONS,
@@ -90,7 +90,7 @@ export class HealthcheckModule {
       providers: [
         ...optionProviders,
         CheckRegistry,
-        SectionRegistry,
+        { provide: SectionRegistry, useFactory: () => new SectionRegistry() },
         HealthCheckRunner,
         EnvironmentDumpService,
         HealthResponseFactory,

@@ -1,10 +1,15 @@
 import {
+  Inject,
   Injectable,
   Logger,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { hostname } from 'node:os';
-import { LOGGER_CONTEXT } from '../healthcheck.constants.js';
+import {
+  HEALTHCHECK_RESOLVED_OPTIONS,
+  LOGGER_CONTEXT,
+} from '../healthcheck.constants.js';
+import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.interface.js';
 import {
   applicationShuttingDown,
   checkRecovered,
@@ -17,10 +22,22 @@ import type {
   HealthReport,
 } from '../interfaces/check.interface.js';
 import { assembleReport } from '../report/health-report.js';
-import { toJsonSafe } from '../serialization/to-json-safe.js';
+import { type JsonValue, toJsonSafe } from '../serialization/to-json-safe.js';
+import { evaluateSection } from '../sections/evaluate-section.js';
+import { SectionRegistry } from '../sections/section.registry.js';
+import type { EnvSectionSource } from '../interfaces/environment.interface.js';
 import { normalizeOutcome } from './check-outcome.normalizer.js';
 import { CheckRegistry, type RegisteredCheck } from './check.registry.js';
 import { settle } from './settle.js';
+
+/** Keys of the report that a section cannot take. */
+const REPORT_KEYS = ['hostname', 'status', 'timestamp', 'results'];
+
+interface ReportSnapshot<T> {
+  checks: readonly RegisteredCheck[];
+  generation: number;
+  report: T;
+}
 
 interface CheckState {
   result?: HealthCheckResult;
@@ -37,15 +54,18 @@ export class HealthCheckRunner implements OnApplicationShutdown {
   private readonly hostname = hostname();
   private readonly states = new Map<RegisteredCheck, CheckState>();
   private readonly shutdown = new AbortController();
-  /** Bumped whenever a result changes, so the last report can be reused until then. */
+  /** Sections added to the report itself, like the seed library's `HealthCheck.add_section`. */
+  private readonly sections = new SectionRegistry(REPORT_KEYS);
+  /** Bumped whenever a result or a section changes, so the last report can be reused until then. */
   private generation = 0;
-  private lastReport?: {
-    checks: readonly RegisteredCheck[];
-    generation: number;
-    report: HealthReport;
-  };
+  private lastReport?: ReportSnapshot<HealthReport>;
+  private reportInProgress?: ReportSnapshot<Promise<HealthReport>>;
 
-  constructor(private readonly registry: CheckRegistry) {}
+  constructor(
+    private readonly registry: CheckRegistry,
+    @Inject(HEALTHCHECK_RESOLVED_OPTIONS)
+    private readonly options: ResolvedHealthcheckOptions,
+  ) {}
 
   /** Runs every check whose cached result has expired (all at once) and returns the report. */
   async run(): Promise<HealthReport> {
@@ -74,6 +94,15 @@ export class HealthCheckRunner implements OnApplicationShutdown {
       name,
       `HealthCheckRunner.addCheck('${String(name)}')`,
     );
+  }
+
+  /**
+   * Adds a top-level key to the report, like the seed library's `add_section`: a value, or a function (sync,
+   * Promise or Observable) evaluated whenever the report is rebuilt, i.e. when a check result changes.
+   */
+  addSection(name: string, section: EnvSectionSource): void {
+    this.sections.add(name, section, `HealthCheckRunner.addSection('${String(name)}')`);
+    this.generation++;
   }
 
   onApplicationShutdown(): void {
@@ -122,19 +151,41 @@ export class HealthCheckRunner implements OnApplicationShutdown {
     });
   }
 
-  private currentReport(checks: readonly RegisteredCheck[]): HealthReport {
-    const last = this.lastReport;
-    if (last?.checks === checks && last.generation === this.generation) {
-      return last.report;
-    }
+  /** The report for the current results: reused while nothing changed, built at most once per change. */
+  private currentReport(
+    checks: readonly RegisteredCheck[],
+  ): HealthReport | Promise<HealthReport> {
+    const { generation } = this;
+    const isCurrent = (snapshot?: ReportSnapshot<unknown>) =>
+      snapshot?.checks === checks && snapshot.generation === generation;
+    if (isCurrent(this.lastReport)) return this.lastReport!.report;
+    if (isCurrent(this.reportInProgress)) return this.reportInProgress!.report;
+
     const results: HealthCheckResult[] = [];
     for (const check of checks) {
       const result = this.states.get(check)?.result;
       if (result) results.push(result);
     }
-    const report = assembleReport(this.hostname, results, Date.now());
-    this.lastReport = { checks, generation: this.generation, report };
+    if (this.sections.size === 0) {
+      const report = assembleReport(this.hostname, results, Date.now());
+      this.lastReport = { checks, generation, report };
+      return report;
+    }
+    const report = this.evaluateSections().then((sections) => {
+      const assembled = assembleReport(this.hostname, results, Date.now(), sections);
+      if (this.generation === generation) this.lastReport = { checks, generation, report: assembled };
+      return assembled;
+    });
+    this.reportInProgress = { checks, generation, report };
     return report;
+  }
+
+  private async evaluateSections(): Promise<Record<string, JsonValue>> {
+    const sections = [...this.sections.sections];
+    const values = await Promise.all(
+      sections.map(({ source }) => evaluateSection(source, this.options.timing.timeout)),
+    );
+    return Object.fromEntries(sections.map(({ name }, index) => [name, values[index]]));
   }
 
   private logTransition(

@@ -12,7 +12,7 @@ import type {
   HealthCheckOptions,
 } from '../interfaces/check.interface.js';
 import { CheckRegistry } from '../checks/check.registry.js';
-import { SectionRegistry } from '../environment/section.registry.js';
+import { SectionRegistry } from '../sections/section.registry.js';
 
 type AnyMethod = (...args: unknown[]) => unknown;
 
@@ -62,11 +62,12 @@ export class HealthcheckExplorer implements OnModuleInit {
       }
       const where = `${className}.${methodName}`;
       if (checkOptions !== undefined) {
-        const check = ((context) => method.call(instance, context)) as HealthCheckFunction;
+        // Looked up at call time, so that a spy or patch applied after bootstrap takes effect.
+        const check = ((context) => instance[methodName](context)) as HealthCheckFunction;
         this.checks.register(check, checkOptions, methodName, where);
       }
       if (sectionName !== undefined) {
-        this.sections.add(sectionName, () => method.call(instance), where);
+        this.sections.add(sectionName, () => instance[methodName](), where);
       }
     }
   }

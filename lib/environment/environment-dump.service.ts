@@ -10,14 +10,13 @@ import type {
   ResolvedHealthcheckOptions,
 } from '../interfaces/resolved-options.interface.js';
 import { resolveEnvironmentOptions } from '../options/healthcheck-options.resolver.js';
-import { toJsonSafe } from '../serialization/to-json-safe.js';
-import { settle } from '../checks/settle.js';
 import {
   createSensitiveKeyMatcher,
   scrub,
   type SensitiveKeyMatcher,
 } from './scrub.js';
-import { SectionRegistry } from './section.registry.js';
+import { SectionRegistry } from '../sections/section.registry.js';
+import { evaluateSection } from '../sections/evaluate-section.js';
 import { configFromNestConfig } from './sections/config.section.js';
 import { nodeSection } from './sections/node.section.js';
 import { osSection } from './sections/os.section.js';
@@ -65,12 +64,7 @@ export class EnvironmentDumpService {
   }
 
   private async evaluate(source: EnvSectionSource): Promise<unknown> {
-    const settled = await settle(
-      () => (typeof source === 'function' ? source() : source),
-      { timeoutMs: this.timeoutMs },
-    );
-    if (!settled.ok) return { error: settled.message };
-    return scrub(toJsonSafe(settled.value), this.isSensitive);
+    return scrub(await evaluateSection(source, this.timeoutMs), this.isSensitive);
   }
 
   private addBuiltInSections(environment: ResolvedEnvironmentOptions): void {

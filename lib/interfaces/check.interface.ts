@@ -51,4 +51,6 @@ export interface HealthReport {
   /** Epoch seconds at which this report was assembled. */
   timestamp: number;
   results: HealthCheckResult[];
+  /** Sections added with `HealthCheckRunner.addSection()`. */
+  [section: string]: unknown;
 }

@@ -350,3 +350,55 @@ describe('HealthCheckRunner', () => {
     });
   });
 });
+
+describe('HealthCheckRunner sections (the seed library’s add_section)', () => {
+  const failing = (): never => {
+    throw new Error('explode');
+  };
+
+  it.each([
+    ['a function', () => 'My custom section'],
+    ['a value', 'My custom section'],
+  ])('shows a section given as %s when every check passes', async (_label, section) => {
+    const { runner } = createRunner();
+    runner.addCheck('works', () => [true, 'it works']);
+    runner.addSection('custom_section', section);
+    const report = await runner.run();
+    expect(report.status).toBe('success');
+    expect(report.custom_section).toBe('My custom section');
+  });
+
+  it.each([
+    ['a function', () => 'My custom section'],
+    ['a value', 'My custom section'],
+  ])('shows a section given as %s when a check fails', async (_label, section) => {
+    const { runner } = createRunner();
+    runner.addCheck('explodes', failing);
+    runner.addSection('custom_section', section);
+    const report = await runner.run();
+    expect(report.status).toBe('failure');
+    expect(report.custom_section).toBe('My custom section');
+  });
+
+  it('refuses a second section of the same name', () => {
+    const { runner } = createRunner();
+    runner.addSection('custom_section', 'My custom section');
+    expect(() => runner.addSection('custom_section', 'again')).toThrow(
+      /Two sections are named "custom_section"/,
+    );
+  });
+
+  it('refuses a section named like a key of the report', () => {
+    const { runner } = createRunner();
+    expect(() => runner.addSection('status', 'ok')).toThrow(/taken by the report itself/);
+  });
+
+  it('shows a section that throws as an error and keeps the rest of the report', async () => {
+    const { runner } = createRunner();
+    runner.addCheck('works', () => true);
+    runner.addSection('broken', failing);
+    const report = await runner.run();
+    expect(report.broken).toEqual({ error: 'explode' });
+    expect(report.results).toHaveLength(1);
+  });
+});

@@ -8,6 +8,7 @@ export function createRunner(options: HealthcheckModuleOptions = {}): {
   runner: HealthCheckRunner;
   registry: CheckRegistry;
 } {
-  const registry = new CheckRegistry(resolveModuleOptions(options));
-  return { runner: new HealthCheckRunner(registry), registry };
+  const resolved = resolveModuleOptions(options);
+  const registry = new CheckRegistry(resolved);
+  return { runner: new HealthCheckRunner(registry, resolved), registry };
 }
