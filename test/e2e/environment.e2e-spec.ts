@@ -1,0 +1,130 @@
+import { type INestApplication, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import request from 'supertest';
+import { SCRUBBED_VALUE } from '../../lib/healthcheck.constants.js';
+import { HealthcheckModule, type HealthcheckModuleOptions } from '../../lib/index.js';
+import { AppInfo, FailingCheck, TroubledSections } from '../fixtures/environment.fixture.js';
+import { createApp, PLATFORMS } from './platforms.js';
+
+describe.each(PLATFORMS)('environment dump over HTTP (%s)', (platform) => {
+  let app: INestApplication | undefined;
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  async function boot(
+    options: HealthcheckModuleOptions,
+    providers: unknown[] = [],
+    imports: unknown[] = [],
+  ) {
+    @Module({
+      imports: [HealthcheckModule.forRoot(options), ...(imports as never[])],
+      providers: providers as never[],
+    })
+    class AppModule {}
+    app = await createApp(AppModule, platform);
+    return request(app.getHttpServer());
+  }
+
+  it('is off unless enabled: /environment answers 404', async () => {
+    const agent = await boot({});
+    expect((await agent.get('/environment')).status).toBe(404);
+  });
+
+  it('serves the built-in sections, then custom ones, as JSON that is never cached', async () => {
+    const agent = await boot({ environment: true }, [AppInfo]);
+    const response = await agent.get('/environment');
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(Object.keys(response.body)).toEqual(['os', 'node', 'process', 'config', 'application']);
+    expect(response.body.os).toMatchObject({ platform: process.platform, arch: process.arch });
+    expect(response.body.node).toMatchObject({ version: process.version });
+    expect(response.body.node.packages['@nestjs/core']).toMatch(/^\d+\.\d+\.\d+/);
+    expect(response.body.process).toMatchObject({ pid: process.pid, cwd: process.cwd() });
+    expect(response.body.application).toEqual({
+      maintainer: 'Frank Stratton',
+      git_repo: 'https://github.com/Runscope/healthcheck',
+      deploy: { nested: { api_key: SCRUBBED_VALUE } },
+    });
+  });
+
+  it('shows the custom section whether the health checks pass or fail', async () => {
+    const agent = await boot({ environment: true }, [AppInfo, FailingCheck]);
+    expect((await agent.get('/healthcheck')).status).toBe(500);
+    expect((await agent.get('/environment')).body.application.maintainer).toBe('Frank Stratton');
+  });
+
+  it('serves at a custom path and leaves out switched-off sections', async () => {
+    const agent = await boot({
+      environment: {
+        path: '/env',
+        includeOs: false,
+        includeNode: false,
+        includeProcess: false,
+        config: { region: 'eu' },
+      },
+    });
+    const response = await agent.get('/env');
+    expect(response.body).toEqual({ config: { region: 'eu' } });
+    expect((await agent.get('/environment')).status).toBe(404);
+  });
+
+  it('scrubs secrets in the environment variables, argv and the configuration', async () => {
+    process.env.SOME_KEY = 'fake-key';
+    process.env.DATABASE_URL = 'postgres://app:hunter2@db:5432/app';
+    process.argv.push('--db-password=hunter2', '--token', 'abc123');
+    try {
+      const agent = await boot({
+        environment: {
+          config: () => ({ sentry_dsn: 'https://k@sentry/1', internal_host: 'h', port: 80 }),
+          scrub: ['dsn', /^internal_/i],
+        },
+      });
+      const { body, text } = await agent.get('/environment');
+      expect(body.process.env.SOME_KEY).toBe(SCRUBBED_VALUE);
+      expect(body.process.env.DATABASE_URL).toBe(`postgres://app:${SCRUBBED_VALUE}@db:5432/app`);
+      expect(body.process.argv.slice(-3)).toEqual([
+        `--db-password=${SCRUBBED_VALUE}`,
+        '--token',
+        SCRUBBED_VALUE,
+      ]);
+      expect(body.config).toEqual({
+        sentry_dsn: SCRUBBED_VALUE,
+        internal_host: SCRUBBED_VALUE,
+        port: 80,
+      });
+      expect(text).not.toContain('hunter2');
+      expect(text).not.toContain('abc123');
+    } finally {
+      delete process.env.SOME_KEY;
+      delete process.env.DATABASE_URL;
+      process.argv.splice(-3, 3);
+    }
+  });
+
+  it("shows what @nestjs/config loaded as the config section", async () => {
+    const agent = await boot({ environment: true }, [], [
+      ConfigModule.forRoot({
+        ignoreEnvFile: true,
+        load: [() => ({ database: { host: 'db', password: 'pw', url: 'mysql://u:pw@db/x' } })],
+      }),
+    ]);
+    const { body } = await agent.get('/environment');
+    expect(body.config.database).toEqual({
+      host: 'db',
+      password: SCRUBBED_VALUE,
+      url: `mysql://u:${SCRUBBED_VALUE}@db/x`,
+    });
+  });
+
+  it('shows a failing section as an error and renders odd values, keeping the rest', async () => {
+    const agent = await boot({ environment: { includeProcess: false } }, [TroubledSections]);
+    const response = await agent.get('/environment');
+    expect(response.status).toBe(200);
+    expect(response.body.broken).toEqual({ error: 'section exploded' });
+    expect(response.body.unusual).toEqual({ loop: { id: '7', self: '[Circular]' } });
+    expect(response.body.os).toBeDefined();
+  });
+});
