@@ -1,0 +1,97 @@
+import { DEFAULTS } from '../../lib/healthcheck.constants.js';
+import { invalidOption, unknownOption } from '../../lib/healthcheck.messages.js';
+import { HealthcheckModule } from '../../lib/index.js';
+import { resolveModuleOptions } from '../../lib/options/healthcheck-options.resolver.js';
+
+describe('resolveModuleOptions', () => {
+  it('fills in the documented defaults', () => {
+    expect(resolveModuleOptions(undefined)).toEqual({
+      path: DEFAULTS.path,
+      timing: { timeout: 10_000, successTtl: 27_000, failedTtl: 9_000 },
+      successStatus: 200,
+      failedStatus: 500,
+      successHeaders: {},
+      failedHeaders: {},
+      successHandler: undefined,
+      failedHandler: undefined,
+      environment: null,
+    });
+  });
+
+  it.each([
+    [{ successTtl: null }, 0],
+    [{ successTtl: 0 }, 0],
+    [{ successTtl: 1_500 }, 1_500],
+  ])('reads %p as a success TTL of %p ms', (options, ttl) => {
+    expect(resolveModuleOptions(options).timing.successTtl).toBe(ttl);
+  });
+
+  it.each(['healthcheck', '/healthcheck', '/healthcheck/', 'healthcheck/'])(
+    'accepts the path %p',
+    (path) => {
+      expect(resolveModuleOptions({ path }).path).toBe('healthcheck');
+    },
+  );
+
+  it('enables the environment with every default when given true', () => {
+    expect(resolveModuleOptions({ environment: true }).environment).toEqual({
+      path: 'environment',
+      includeOs: true,
+      includeNode: true,
+      includeProcess: true,
+      includeConfig: true,
+      config: undefined,
+      scrub: [],
+    });
+  });
+
+  it.each([
+    ['successTtl', -1, 'a number of milliseconds >= 0, or null to disable caching', 'the number -1'],
+    ['failedTtl', Number.NaN, 'a number of milliseconds >= 0, or null to disable caching', 'the number NaN'],
+    ['failedTtl', '9s', 'a number of milliseconds >= 0, or null to disable caching', "the string '9s'"],
+    ['timeout', 0, 'a number of milliseconds between 1 and 2147483647', 'the number 0'],
+    ['successStatus', 99, 'an integer HTTP status between 100 and 599', 'the number 99'],
+    ['failedStatus', 600, 'an integer HTTP status between 100 and 599', 'the number 600'],
+    ['failedStatus', 503.5, 'an integer HTTP status between 100 and 599', 'the number 503.5'],
+    ['successHandler', 'json', 'a function (report) => body', "the string 'json'"],
+    ['failedHandler', {}, 'a function (report) => body', 'an object {}'],
+    ['successHeaders', { 'X-Count': 1 }, 'an object whose values are strings', 'an object { \'X-Count\': 1 }'],
+    ['path', 'health check', "a route path such as 'healthcheck' or '/healthcheck'", "the string 'health check'"],
+  ])('rejects %s = %p with a clear message', (option, value, expected, got) => {
+    expect(() => resolveModuleOptions({ [option]: value })).toThrow(
+      invalidOption(option, expected, got),
+    );
+  });
+
+  it('rejects invalid environment options, naming the nested option', () => {
+    expect(() => resolveModuleOptions({ environment: { includeOs: 'yes' } })).toThrow(
+      invalidOption('environment.includeOs', 'true or false', "the string 'yes'"),
+    );
+    expect(() => resolveModuleOptions({ environment: { scrub: 'password' } })).toThrow(
+      /"environment.scrub": expected an array/,
+    );
+    expect(() => resolveModuleOptions({ environment: 'on' })).toThrow(/"environment": expected true, false or an object/);
+  });
+
+  it('rejects unknown options, which are usually typos', () => {
+    expect(() => resolveModuleOptions({ successTTL: 5 })).toThrow(
+      unknownOption('successTTL', [
+        'path',
+        'successTtl',
+        'failedTtl',
+        'timeout',
+        'successStatus',
+        'failedStatus',
+        'successHeaders',
+        'failedHeaders',
+        'successHandler',
+        'failedHandler',
+        'environment',
+      ]),
+    );
+  });
+
+  it('makes forRoot() throw at once on invalid options', () => {
+    expect(() => HealthcheckModule.forRoot({ successTtl: -5 })).toThrow(/"successTtl"/);
+  });
+});
