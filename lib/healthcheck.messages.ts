@@ -63,8 +63,7 @@ export const nonStaticProvider = (
 export const checkTimedOut = (timeoutMs: number): string =>
   `timed out after ${timeoutMs} ms`;
 
-export const checkAborted = (reason: string): string =>
-  `aborted: ${reason}`;
+export const checkAborted = (reason: string): string => `aborted: ${reason}`;
 
 export const applicationShuttingDown = 'the application is shutting down';
 

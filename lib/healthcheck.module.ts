@@ -64,7 +64,9 @@ export class HealthcheckModule {
         ...this.createAsyncOptionsProviders(options),
         {
           provide: HEALTHCHECK_RESOLVED_OPTIONS,
-          useFactory: (raw: HealthcheckModuleOptions): ResolvedHealthcheckOptions =>
+          useFactory: (
+            raw: HealthcheckModuleOptions,
+          ): ResolvedHealthcheckOptions =>
             resolveAsyncModuleOptions(raw, options),
           inject: [HEALTHCHECK_MODULE_OPTIONS],
         },

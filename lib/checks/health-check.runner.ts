@@ -101,7 +101,11 @@ export class HealthCheckRunner implements OnApplicationShutdown {
    * Promise or Observable) evaluated whenever the report is rebuilt, i.e. when a check result changes.
    */
   addSection(name: string, section: EnvSectionSource): void {
-    this.sections.add(name, section, `HealthCheckRunner.addSection('${String(name)}')`);
+    this.sections.add(
+      name,
+      section,
+      `HealthCheckRunner.addSection('${String(name)}')`,
+    );
     this.generation++;
   }
 
@@ -172,8 +176,14 @@ export class HealthCheckRunner implements OnApplicationShutdown {
       return report;
     }
     const report = this.evaluateSections().then((sections) => {
-      const assembled = assembleReport(this.hostname, results, Date.now(), sections);
-      if (this.generation === generation) this.lastReport = { checks, generation, report: assembled };
+      const assembled = assembleReport(
+        this.hostname,
+        results,
+        Date.now(),
+        sections,
+      );
+      if (this.generation === generation)
+        this.lastReport = { checks, generation, report: assembled };
       return assembled;
     });
     this.reportInProgress = { checks, generation, report };
@@ -183,9 +193,13 @@ export class HealthCheckRunner implements OnApplicationShutdown {
   private async evaluateSections(): Promise<Record<string, JsonValue>> {
     const sections = [...this.sections.sections];
     const values = await Promise.all(
-      sections.map(({ source }) => evaluateSection(source, this.options.timing.timeout)),
+      sections.map(({ source }) =>
+        evaluateSection(source, this.options.timing.timeout),
+      ),
     );
-    return Object.fromEntries(sections.map(({ name }, index) => [name, values[index]]));
+    return Object.fromEntries(
+      sections.map(({ name }, index) => [name, values[index]]),
+    );
   }
 
   private logTransition(

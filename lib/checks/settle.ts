@@ -8,8 +8,7 @@ import { describeThrown } from './describe-thrown.js';
 
 /** How a piece of user code ended: with a value, or with a failure message. */
 export type Settled =
-  | { ok: true; value: unknown }
-  | { ok: false; message: string };
+  { ok: true; value: unknown } | { ok: false; message: string };
 
 export interface SettleOptions {
   /** Milliseconds before the work is abandoned and its signal aborted. */
@@ -67,12 +66,16 @@ export function settle(
       const active = returned.subscribe({
         next: (value) => finish({ ok: true, value }),
         error: fail,
-        complete: () => finish({ ok: false, message: observableCompletedEmpty }),
+        complete: () =>
+          finish({ ok: false, message: observableCompletedEmpty }),
       });
       if (settled) active.unsubscribe();
       else subscription = active;
     } else if (isThenable(returned)) {
-      Promise.resolve(returned).then((value) => finish({ ok: true, value }), fail);
+      Promise.resolve(returned).then(
+        (value) => finish({ ok: true, value }),
+        fail,
+      );
     } else {
       finish({ ok: true, value: returned });
     }

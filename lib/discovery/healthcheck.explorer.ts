@@ -56,14 +56,16 @@ export class HealthcheckExplorer implements OnModuleInit {
       );
       if (checkOptions === undefined && sectionName === undefined) continue;
       if (!isStatic) {
-        const decorator = checkOptions !== undefined ? 'HealthCheck' : 'EnvSection';
+        const decorator =
+          checkOptions !== undefined ? 'HealthCheck' : 'EnvSection';
         this.logger.warn(nonStaticProvider(className, methodName, decorator));
         continue;
       }
       const where = `${className}.${methodName}`;
       if (checkOptions !== undefined) {
         // Looked up at call time, so that a spy or patch applied after bootstrap takes effect.
-        const check = ((context) => instance[methodName](context)) as HealthCheckFunction;
+        const check = ((context) =>
+          instance[methodName](context)) as HealthCheckFunction;
         this.checks.register(check, checkOptions, methodName, where);
       }
       if (sectionName !== undefined) {

@@ -64,13 +64,18 @@ export class EnvironmentDumpService {
   }
 
   private async evaluate(source: EnvSectionSource): Promise<unknown> {
-    return scrub(await evaluateSection(source, this.timeoutMs), this.isSensitive);
+    return scrub(
+      await evaluateSection(source, this.timeoutMs),
+      this.isSensitive,
+    );
   }
 
   private addBuiltInSections(environment: ResolvedEnvironmentOptions): void {
     if (environment.includeOs) this.registry.add('os', osSection, BUILT_IN);
-    if (environment.includeNode) this.registry.add('node', () => nodeSection(), BUILT_IN);
-    if (environment.includeProcess) this.registry.add('process', processSection, BUILT_IN);
+    if (environment.includeNode)
+      this.registry.add('node', () => nodeSection(), BUILT_IN);
+    if (environment.includeProcess)
+      this.registry.add('process', processSection, BUILT_IN);
     if (environment.includeConfig) {
       this.registry.add(
         'config',

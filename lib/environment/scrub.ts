@@ -19,7 +19,10 @@ export function createSensitiveKeyMatcher(
   ];
   const expressions = extraPatterns
     .filter((pattern): pattern is RegExp => pattern instanceof RegExp)
-    .map((pattern) => new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '')));
+    .map(
+      (pattern) =>
+        new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '')),
+    );
   return (key) => {
     const lower = key.toLowerCase();
     return (
@@ -33,9 +36,13 @@ export function createSensitiveKeyMatcher(
  * Scrubs a JSON value at any depth: values under sensitive keys become "********", passwords and sensitive
  * query parameters in URLs are masked, and sensitive command-line flags in `argv`/`execArgv` lists are masked.
  */
-export function scrub(value: JsonValue, isSensitive: SensitiveKeyMatcher): JsonValue {
+export function scrub(
+  value: JsonValue,
+  isSensitive: SensitiveKeyMatcher,
+): JsonValue {
   if (typeof value === 'string') return scrubString(value, isSensitive);
-  if (Array.isArray(value)) return value.map((item) => scrub(item, isSensitive));
+  if (Array.isArray(value))
+    return value.map((item) => scrub(item, isSensitive));
   if (value === null || typeof value !== 'object') return value;
   const result: Record<string, JsonValue> = {};
   for (const [key, item] of Object.entries(value)) {
@@ -59,19 +66,29 @@ const USERINFO_PATTERN = /^([a-z][a-z0-9+.-]*:\/\/[^:@/?#\s]*):([^@/?#\s]*)@/i;
 const QUERY_PARAMETER_PATTERN = /([?&;])([^=&;#]+)=([^&;#]*)/g;
 
 /** Masks the password and the sensitive query parameters of every URL inside a string; the rest is kept. */
-export function scrubString(text: string, isSensitive: SensitiveKeyMatcher): string {
+export function scrubString(
+  text: string,
+  isSensitive: SensitiveKeyMatcher,
+): string {
   if (!text.includes('://')) return text;
   return text.replace(URL_PATTERN, (url) =>
     url
       .replace(USERINFO_PATTERN, `$1:${SCRUBBED_VALUE}@`)
-      .replace(QUERY_PARAMETER_PATTERN, (parameter, separator: string, name: string) =>
-        isSensitive(safeDecode(name)) ? `${separator}${name}=${SCRUBBED_VALUE}` : parameter,
+      .replace(
+        QUERY_PARAMETER_PATTERN,
+        (parameter, separator: string, name: string) =>
+          isSensitive(safeDecode(name))
+            ? `${separator}${name}=${SCRUBBED_VALUE}`
+            : parameter,
       ),
   );
 }
 
 /** Masks `--flag=value` and `--flag value` where the flag names a secret; other entries get URL scrubbing. */
-export function scrubArgv(argv: JsonValue[], isSensitive: SensitiveKeyMatcher): JsonValue[] {
+export function scrubArgv(
+  argv: JsonValue[],
+  isSensitive: SensitiveKeyMatcher,
+): JsonValue[] {
   const result: JsonValue[] = [];
   let maskNext = false;
   for (const entry of argv) {

@@ -1,4 +1,10 @@
-import { Controller, Get, Res, type Type, VERSION_NEUTRAL } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Res,
+  type Type,
+  VERSION_NEUTRAL,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { EnvironmentDumpService } from '../environment/environment-dump.service.js';
 import { baseHeaders } from '../report/http-response.js';

@@ -1,4 +1,10 @@
-import { Controller, Get, Res, type Type, VERSION_NEUTRAL } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Res,
+  type Type,
+  VERSION_NEUTRAL,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { HealthCheckRunner } from '../checks/health-check.runner.js';
 import { HealthResponseFactory } from '../report/health-response.factory.js';

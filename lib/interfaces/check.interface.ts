@@ -7,9 +7,7 @@ export interface HealthCheckContext {
 
 /** The shapes a check may return: the seed's `[passed, output]` tuple, an object, or a bare boolean. */
 export type HealthCheckOutcome =
-  | readonly [boolean, unknown]
-  | { passed: boolean; output?: unknown }
-  | boolean;
+  readonly [boolean, unknown] | { passed: boolean; output?: unknown } | boolean;
 
 /** A health check: sync, a Promise or an Observable (its first value counts). */
 export type HealthCheckFunction = (

@@ -1,8 +1,4 @@
-import type {
-  FactoryProvider,
-  ModuleMetadata,
-  Type,
-} from '@nestjs/common';
+import type { FactoryProvider, ModuleMetadata, Type } from '@nestjs/common';
 import type { HealthReport } from './check.interface.js';
 import type { EnvironmentOptions } from './environment.interface.js';
 
@@ -46,15 +42,14 @@ export interface HealthcheckRouteOptions {
 /** A class that creates the module options, for `forRootAsync({ useClass })`. */
 export interface HealthcheckOptionsFactory {
   createHealthcheckOptions():
-    | HealthcheckModuleOptions
-    | Promise<HealthcheckModuleOptions>;
+    HealthcheckModuleOptions | Promise<HealthcheckModuleOptions>;
 }
 
 /** Options of `HealthcheckModule.forRootAsync()`. */
 export interface HealthcheckModuleAsyncOptions
   extends Pick<ModuleMetadata, 'imports'>, HealthcheckRouteOptions {
   useFactory?: (
-    ...args: any[]
+    ...args: never[]
   ) => HealthcheckModuleOptions | Promise<HealthcheckModuleOptions>;
   inject?: FactoryProvider['inject'];
   useClass?: Type<HealthcheckOptionsFactory>;

@@ -34,8 +34,13 @@ export function resolveAsyncModuleOptions(
     throw new Error(asyncRouteOptionMismatch('environment'));
   }
   const factoryPath =
-    typeof factoryEnvironment === 'object' ? factoryEnvironment.path : undefined;
-  if (factoryPath !== undefined && resolved.environment.path !== routes.environment.path) {
+    typeof factoryEnvironment === 'object'
+      ? factoryEnvironment.path
+      : undefined;
+  if (
+    factoryPath !== undefined &&
+    resolved.environment.path !== routes.environment.path
+  ) {
     throw new Error(asyncRouteOptionMismatch('environment.path'));
   }
   return {

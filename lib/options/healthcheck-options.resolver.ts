@@ -6,10 +6,7 @@ import {
 } from '../healthcheck.messages.js';
 import type { HealthCheckOptions } from '../interfaces/check.interface.js';
 import type { EnvironmentOptions } from '../interfaces/environment.interface.js';
-import type {
-  HealthcheckModuleOptions,
-  HealthReportHandler,
-} from '../interfaces/module-options.interface.js';
+import type { HealthReportHandler } from '../interfaces/module-options.interface.js';
 import type {
   CheckTiming,
   ResolvedEnvironmentOptions,
@@ -74,7 +71,12 @@ export function resolveModuleOptions(
         'successTtl',
         report,
       ),
-      failedTtl: readTtl(raw.failedTtl, DEFAULTS.failedTtl, 'failedTtl', report),
+      failedTtl: readTtl(
+        raw.failedTtl,
+        DEFAULTS.failedTtl,
+        'failedTtl',
+        report,
+      ),
     },
     successStatus: readStatus(
       raw.successStatus,
@@ -107,7 +109,9 @@ export function resolveModuleOptions(
 }
 
 /** Validates the `environment` option; `null` when the environment route is off. */
-export function resolveEnvironmentOptions(value: true): ResolvedEnvironmentOptions;
+export function resolveEnvironmentOptions(
+  value: true,
+): ResolvedEnvironmentOptions;
 export function resolveEnvironmentOptions(
   value: unknown,
 ): ResolvedEnvironmentOptions | null;
@@ -133,7 +137,12 @@ export function resolveEnvironmentOptions(
       'environment.path',
       report,
     ),
-    includeOs: readBoolean(raw.includeOs, true, 'environment.includeOs', report),
+    includeOs: readBoolean(
+      raw.includeOs,
+      true,
+      'environment.includeOs',
+      report,
+    ),
     includeNode: readBoolean(
       raw.includeNode,
       true,
@@ -236,12 +245,22 @@ export function resolveCheckOptions(
     options !== undefined &&
     (typeof options !== 'object' || options === null || Array.isArray(options))
   ) {
-    return report('options', 'an object of options or a name', describeValue(options));
+    return report(
+      'options',
+      'an object of options or a name',
+      describeValue(options),
+    );
   }
   const raw = options ?? {};
-  const unknown = Object.keys(raw).find((key) => !CHECK_OPTION_KEYS.includes(key));
+  const unknown = Object.keys(raw).find(
+    (key) => !CHECK_OPTION_KEYS.includes(key),
+  );
   if (unknown !== undefined) {
-    return report(unknown, `one of ${CHECK_OPTION_KEYS.join(', ')}`, 'an unknown option');
+    return report(
+      unknown,
+      `one of ${CHECK_OPTION_KEYS.join(', ')}`,
+      'an unknown option',
+    );
   }
   const name = raw.name ?? defaultName;
   if (typeof name !== 'string' || name.trim() === '') {
@@ -251,8 +270,18 @@ export function resolveCheckOptions(
     name,
     timing: {
       timeout: readTimeout(raw.timeout, defaults.timeout, 'timeout', report),
-      successTtl: readTtl(raw.successTtl, defaults.successTtl, 'successTtl', report),
-      failedTtl: readTtl(raw.failedTtl, defaults.failedTtl, 'failedTtl', report),
+      successTtl: readTtl(
+        raw.successTtl,
+        defaults.successTtl,
+        'successTtl',
+        report,
+      ),
+      failedTtl: readTtl(
+        raw.failedTtl,
+        defaults.failedTtl,
+        'failedTtl',
+        report,
+      ),
     },
   };
 }

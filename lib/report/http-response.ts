@@ -15,7 +15,10 @@ export function baseHeaders(
   configured: Record<string, string> = {},
 ): ReadonlyArray<readonly [string, string]> {
   const merged = new Map<string, readonly [string, string]>();
-  for (const [name, value] of Object.entries({ ...JSON_HEADERS, ...configured })) {
+  for (const [name, value] of Object.entries({
+    ...JSON_HEADERS,
+    ...configured,
+  })) {
     merged.set(name.toLowerCase(), [name, value]);
   }
   return [...merged.values()];

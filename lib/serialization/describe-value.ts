@@ -25,5 +25,10 @@ export function describeValue(value: unknown): string {
 }
 
 function preview(value: unknown): string {
-  return inspect(value, { depth: 2, breakLength: Infinity, maxArrayLength: 5, maxStringLength: 200 });
+  return inspect(value, {
+    depth: 2,
+    breakLength: Infinity,
+    maxArrayLength: 5,
+    maxStringLength: 200,
+  });
 }

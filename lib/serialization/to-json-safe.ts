@@ -2,12 +2,7 @@
 const MAX_DEPTH = 64;
 
 type JsonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | JsonValue[]
-  | { [key: string]: JsonValue };
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /**
  * Turns any value into one that `JSON.stringify` encodes without throwing: circular references, BigInt,

@@ -11,7 +11,9 @@ import {
 import { FailingChecks } from '../fixtures/seed-checks.fixture.js';
 import { createApp, PLATFORMS } from './platforms.js';
 
-const configuration = () => ({ health: { failedStatus: 503, header: 'from-config' } });
+const configuration = () => ({
+  health: { failedStatus: 503, header: 'from-config' },
+});
 
 describe.each(PLATFORMS)('HealthcheckModule.forRootAsync (%s)', (platform) => {
   let app: INestApplication | undefined;
@@ -64,12 +66,17 @@ describe.each(PLATFORMS)('HealthcheckModule.forRootAsync (%s)', (platform) => {
     })
     class AppModule {}
     app = await createApp(AppModule, platform);
-    expect((await request(app.getHttpServer()).get('/healthcheck')).status).toBe(418);
+    expect(
+      (await request(app.getHttpServer()).get('/healthcheck')).status,
+    ).toBe(418);
   });
 });
 
 describe('HealthcheckModule.forRootAsync route options', () => {
-  async function compile(useFactory: () => HealthcheckModuleOptions, topLevel = {}) {
+  async function compile(
+    useFactory: () => HealthcheckModuleOptions,
+    topLevel = {},
+  ) {
     const moduleRef = await Test.createTestingModule({
       imports: [HealthcheckModule.forRootAsync({ ...topLevel, useFactory })],
     }).compile();
@@ -98,10 +105,14 @@ describe('HealthcheckModule.forRootAsync route options', () => {
   });
 
   it('rejects invalid options returned by the factory', async () => {
-    await expect(compile(() => ({ failedTtl: -1 }))).rejects.toThrow(/"failedTtl"/);
+    await expect(compile(() => ({ failedTtl: -1 }))).rejects.toThrow(
+      /"failedTtl"/,
+    );
   });
 
   it('needs useFactory, useClass or useExisting', () => {
-    expect(() => HealthcheckModule.forRootAsync({})).toThrow(/useFactory, useClass or useExisting/);
+    expect(() => HealthcheckModule.forRootAsync({})).toThrow(
+      /useFactory, useClass or useExisting/,
+    );
   });
 });

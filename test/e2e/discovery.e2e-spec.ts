@@ -25,7 +25,9 @@ import {
   StatusController,
 } from '../fixtures/discovery.fixture.js';
 
-async function bootstrap(metadata: Parameters<typeof Test.createTestingModule>[0]) {
+async function bootstrap(
+  metadata: Parameters<typeof Test.createTestingModule>[0],
+) {
   const moduleRef = await Test.createTestingModule(metadata).compile();
   moduleRef.useLogger(false);
   return moduleRef.init();
@@ -45,7 +47,9 @@ describe('discovery of @HealthCheck() and @EnvSection() methods', () => {
       'featureDatabase',
       'feature_cache',
     ]);
-    const cache = report.results.find((result) => result.checker === 'feature_cache');
+    const cache = report.results.find(
+      (result) => result.checker === 'feature_cache',
+    );
     expect(cache).toMatchObject({ passed: true, output: { ms: 3 } });
     expect(cache!.expires - cache!.timestamp).toBeCloseTo(5, 3);
     await app.close();
@@ -77,26 +81,39 @@ describe('discovery of @HealthCheck() and @EnvSection() methods', () => {
   });
 
   it('skips request-scoped providers and their dependants with a warning naming class and method', async () => {
-    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const warn = jest
+      .spyOn(Logger.prototype, 'warn')
+      .mockImplementation(() => undefined);
     const app = await bootstrap({
       imports: [HealthcheckModule.forRoot({ environment: true })],
       providers: [RequestScopedChecks, DependsOnRequestScoped],
     });
     expect((await app.get(HealthCheckRunner).run()).results).toEqual([]);
-    expect(Object.keys(await app.get(EnvironmentDumpService).dump())).not.toContain('per_request');
+    expect(
+      Object.keys(await app.get(EnvironmentDumpService).dump()),
+    ).not.toContain('per_request');
     expect(warn).toHaveBeenCalledWith(
       nonStaticProvider('RequestScopedChecks', 'perRequest', 'HealthCheck'),
     );
     expect(warn).toHaveBeenCalledWith(
-      nonStaticProvider('DependsOnRequestScoped', 'perRequestSection', 'EnvSection'),
+      nonStaticProvider(
+        'DependsOnRequestScoped',
+        'perRequestSection',
+        'EnvSection',
+      ),
     );
     await app.close();
   });
 
   it('stops bootstrap when two checks share a name, naming both places', async () => {
     await expect(
-      bootstrap({ imports: [HealthcheckModule.forRoot()], providers: [FirstPing, SecondPing] }),
-    ).rejects.toThrow(duplicateCheck('ping', 'FirstPing.ping', 'SecondPing.ping'));
+      bootstrap({
+        imports: [HealthcheckModule.forRoot()],
+        providers: [FirstPing, SecondPing],
+      }),
+    ).rejects.toThrow(
+      duplicateCheck('ping', 'FirstPing.ping', 'SecondPing.ping'),
+    );
   });
 
   it('stops bootstrap when two sections share a name, naming both places', async () => {
@@ -106,13 +123,20 @@ describe('discovery of @HealthCheck() and @EnvSection() methods', () => {
         providers: [FirstAppSection, SecondAppSection],
       }),
     ).rejects.toThrow(
-      duplicateSection('application', 'FirstAppSection.application', 'SecondAppSection.describe'),
+      duplicateSection(
+        'application',
+        'FirstAppSection.application',
+        'SecondAppSection.describe',
+      ),
     );
   });
 
   it('stops bootstrap on invalid check options, naming class and method', async () => {
     await expect(
-      bootstrap({ imports: [HealthcheckModule.forRoot()], providers: [NegativeTimeoutCheck] }),
+      bootstrap({
+        imports: [HealthcheckModule.forRoot()],
+        providers: [NegativeTimeoutCheck],
+      }),
     ).rejects.toThrow(
       invalidCheckOption(
         'NegativeTimeoutCheck.impatient',
@@ -131,7 +155,10 @@ describe('discovery of @HealthCheck() and @EnvSection() methods', () => {
     const runner = app.get(HealthCheckRunner);
     runner.addCheck('manual', () => [true, 'added by hand']);
     const report = await runner.run();
-    expect(report.results.map((result) => result.checker)).toEqual(['ping', 'manual']);
+    expect(report.results.map((result) => result.checker)).toEqual([
+      'ping',
+      'manual',
+    ]);
     await app.close();
   });
 });

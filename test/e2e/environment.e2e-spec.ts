@@ -2,8 +2,15 @@ import { type INestApplication, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import request from 'supertest';
 import { SCRUBBED_VALUE } from '../../lib/healthcheck.constants.js';
-import { HealthcheckModule, type HealthcheckModuleOptions } from '../../lib/index.js';
-import { AppInfo, FailingCheck, TroubledSections } from '../fixtures/environment.fixture.js';
+import {
+  HealthcheckModule,
+  type HealthcheckModuleOptions,
+} from '../../lib/index.js';
+import {
+  AppInfo,
+  FailingCheck,
+  TroubledSections,
+} from '../fixtures/environment.fixture.js';
 import { createApp, PLATFORMS } from './platforms.js';
 
 describe.each(PLATFORMS)('environment dump over HTTP (%s)', (platform) => {
@@ -38,11 +45,25 @@ describe.each(PLATFORMS)('environment dump over HTTP (%s)', (platform) => {
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
     expect(response.headers['cache-control']).toBe('no-store');
-    expect(Object.keys(response.body)).toEqual(['os', 'node', 'process', 'config', 'application']);
-    expect(response.body.os).toMatchObject({ platform: process.platform, arch: process.arch });
+    expect(Object.keys(response.body)).toEqual([
+      'os',
+      'node',
+      'process',
+      'config',
+      'application',
+    ]);
+    expect(response.body.os).toMatchObject({
+      platform: process.platform,
+      arch: process.arch,
+    });
     expect(response.body.node).toMatchObject({ version: process.version });
-    expect(response.body.node.packages['@nestjs/core']).toMatch(/^\d+\.\d+\.\d+/);
-    expect(response.body.process).toMatchObject({ pid: process.pid, cwd: process.cwd() });
+    expect(response.body.node.packages['@nestjs/core']).toMatch(
+      /^\d+\.\d+\.\d+/,
+    );
+    expect(response.body.process).toMatchObject({
+      pid: process.pid,
+      cwd: process.cwd(),
+    });
     expect(response.body.application).toEqual({
       maintainer: 'Frank Stratton',
       git_repo: 'https://github.com/Runscope/healthcheck',
@@ -53,7 +74,9 @@ describe.each(PLATFORMS)('environment dump over HTTP (%s)', (platform) => {
   it('shows the custom section whether the health checks pass or fail', async () => {
     const agent = await boot({ environment: true }, [AppInfo, FailingCheck]);
     expect((await agent.get('/healthcheck')).status).toBe(500);
-    expect((await agent.get('/environment')).body.application.maintainer).toBe('Frank Stratton');
+    expect((await agent.get('/environment')).body.application.maintainer).toBe(
+      'Frank Stratton',
+    );
   });
 
   it('serves at a custom path and leaves out switched-off sections', async () => {
@@ -78,13 +101,19 @@ describe.each(PLATFORMS)('environment dump over HTTP (%s)', (platform) => {
     try {
       const agent = await boot({
         environment: {
-          config: () => ({ sentry_dsn: 'https://k@sentry/1', internal_host: 'h', port: 80 }),
+          config: () => ({
+            sentry_dsn: 'https://k@sentry/1',
+            internal_host: 'h',
+            port: 80,
+          }),
           scrub: ['dsn', /^internal_/i],
         },
       });
       const { body, text } = await agent.get('/environment');
       expect(body.process.env.SOME_KEY).toBe(SCRUBBED_VALUE);
-      expect(body.process.env.DATABASE_URL).toBe(`postgres://app:${SCRUBBED_VALUE}@db:5432/app`);
+      expect(body.process.env.DATABASE_URL).toBe(
+        `postgres://app:${SCRUBBED_VALUE}@db:5432/app`,
+      );
       expect(body.process.argv.slice(-3)).toEqual([
         `--db-password=${SCRUBBED_VALUE}`,
         '--token',
@@ -104,13 +133,25 @@ describe.each(PLATFORMS)('environment dump over HTTP (%s)', (platform) => {
     }
   });
 
-  it("shows what @nestjs/config loaded as the config section", async () => {
-    const agent = await boot({ environment: true }, [], [
-      ConfigModule.forRoot({
-        ignoreEnvFile: true,
-        load: [() => ({ database: { host: 'db', password: 'pw', url: 'mysql://u:pw@db/x' } })],
-      }),
-    ]);
+  it('shows what @nestjs/config loaded as the config section', async () => {
+    const agent = await boot(
+      { environment: true },
+      [],
+      [
+        ConfigModule.forRoot({
+          ignoreEnvFile: true,
+          load: [
+            () => ({
+              database: {
+                host: 'db',
+                password: 'pw',
+                url: 'mysql://u:pw@db/x',
+              },
+            }),
+          ],
+        }),
+      ],
+    );
     const { body } = await agent.get('/environment');
     expect(body.config.database).toEqual({
       host: 'db',
@@ -120,11 +161,15 @@ describe.each(PLATFORMS)('environment dump over HTTP (%s)', (platform) => {
   });
 
   it('shows a failing section as an error and renders odd values, keeping the rest', async () => {
-    const agent = await boot({ environment: { includeProcess: false } }, [TroubledSections]);
+    const agent = await boot({ environment: { includeProcess: false } }, [
+      TroubledSections,
+    ]);
     const response = await agent.get('/environment');
     expect(response.status).toBe(200);
     expect(response.body.broken).toEqual({ error: 'section exploded' });
-    expect(response.body.unusual).toEqual({ loop: { id: '7', self: '[Circular]' } });
+    expect(response.body.unusual).toEqual({
+      loop: { id: '7', self: '[Circular]' },
+    });
     expect(response.body.os).toBeDefined();
   });
 });

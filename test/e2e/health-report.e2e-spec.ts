@@ -32,7 +32,9 @@ describe.each(PLATFORMS)('health report over HTTP (%s)', (platform) => {
   });
 
   it('answers 200 with the seed report shape when every check passes', async () => {
-    const response = await (await boot({}, [PassingChecks])).get('/healthcheck');
+    const response = await (
+      await boot({}, [PassingChecks])
+    ).get('/healthcheck');
     expect(response.status).toBe(200);
     expect(Object.keys(response.body).sort()).toEqual([
       'hostname',
@@ -52,9 +54,9 @@ describe.each(PLATFORMS)('health report over HTTP (%s)', (platform) => {
   });
 
   it('answers failedStatus when a check returns (false, "FAIL")', async () => {
-    const response = await (await boot({}, [PassingChecks, FailingChecks])).get(
-      '/healthcheck',
-    );
+    const response = await (
+      await boot({}, [PassingChecks, FailingChecks])
+    ).get('/healthcheck');
     expect(response.status).toBe(500);
     expect(response.body.status).toBe('failure');
     const broken = response.body.results.find(
@@ -65,7 +67,9 @@ describe.each(PLATFORMS)('health report over HTTP (%s)', (platform) => {
   });
 
   it("reports a throwing check as failed with the error's message", async () => {
-    const response = await (await boot({}, [ThrowingChecks])).get('/healthcheck');
+    const response = await (
+      await boot({}, [ThrowingChecks])
+    ).get('/healthcheck');
     expect(response.status).toBe(500);
     expect(response.body.results[0]).toMatchObject({
       checker: 'explodes',

@@ -7,11 +7,19 @@ import { SectionRegistry } from '../../lib/sections/section.registry.js';
 import { of } from 'rxjs';
 
 function createDump(options: HealthcheckModuleOptions = {}) {
-  return new EnvironmentDumpService(resolveModuleOptions(options), new SectionRegistry());
+  return new EnvironmentDumpService(
+    resolveModuleOptions(options),
+    new SectionRegistry(),
+  );
 }
 
 const onlyCustom = {
-  environment: { includeOs: false, includeNode: false, includeProcess: false, includeConfig: false },
+  environment: {
+    includeOs: false,
+    includeNode: false,
+    includeProcess: false,
+    includeConfig: false,
+  },
 };
 
 describe('EnvironmentDumpService', () => {
@@ -32,12 +40,16 @@ describe('EnvironmentDumpService', () => {
   it('refuses a duplicate section, built-in names included', () => {
     const dump = createDump({ environment: true });
     dump.addSection('custom_section', 'x');
-    expect(() => dump.addSection('custom_section', 'y')).toThrow(/Two sections are named "custom_section"/);
+    expect(() => dump.addSection('custom_section', 'y')).toThrow(
+      /Two sections are named "custom_section"/,
+    );
     expect(() => dump.addSection('os', 'mine')).toThrow(/built-in section/);
   });
 
   it('refuses a section without a name', () => {
-    expect(() => createDump().addSection('', 'x')).toThrow(/expected a non-empty string/);
+    expect(() => createDump().addSection('', 'x')).toThrow(
+      /expected a non-empty string/,
+    );
   });
 
   it('gives up on a section that hangs, after the module timeout', async () => {
@@ -47,7 +59,10 @@ describe('EnvironmentDumpService', () => {
     dump.addSection('fine', 'ok');
     const result = dump.dump();
     await jest.advanceTimersByTimeAsync(200);
-    expect(await result).toEqual({ hangs: { error: checkTimedOut(200) }, fine: 'ok' });
+    expect(await result).toEqual({
+      hangs: { error: checkTimedOut(200) },
+      fine: 'ok',
+    });
     expect(jest.getTimerCount()).toBe(0);
   });
 

@@ -92,13 +92,18 @@ describe('HealthCheckRunner', () => {
     it('runs each check exactly once for 200 concurrent callers on a cold cache', async () => {
       const { runner } = createRunner();
       const slow = jest.fn(
-        () => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 50)),
+        () =>
+          new Promise<boolean>((resolve) =>
+            setTimeout(() => resolve(true), 50),
+          ),
       );
       const fast = jest.fn(() => [true, 'ok'] as const);
       runner.addCheck('slow', slow);
       runner.addCheck('fast', fast);
 
-      const reports = Promise.all(Array.from({ length: 200 }, () => runner.run()));
+      const reports = Promise.all(
+        Array.from({ length: 200 }, () => runner.run()),
+      );
       await jest.advanceTimersByTimeAsync(50);
       const settled = await reports;
 
@@ -121,7 +126,10 @@ describe('HealthCheckRunner', () => {
       });
       await jest.advanceTimersByTimeAsync(300);
       expect(done).toBe(true);
-      expect((await report).results.map((result) => result.passed)).toEqual([true, true]);
+      expect((await report).results.map((result) => result.passed)).toEqual([
+        true,
+        true,
+      ]);
     });
 
     it('keeps results in registration order whatever order checks finish in', async () => {
@@ -146,7 +154,10 @@ describe('HealthCheckRunner', () => {
       const { runner } = createRunner({ timeout: 1_000 });
       runner.addCheck(
         'slow',
-        () => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 999)),
+        () =>
+          new Promise<boolean>((resolve) =>
+            setTimeout(() => resolve(true), 999),
+          ),
       );
       const report = runner.run();
       await jest.advanceTimersByTimeAsync(999);
@@ -158,13 +169,18 @@ describe('HealthCheckRunner', () => {
       let signal: AbortSignal | undefined;
       runner.addCheck('hangs', ({ signal: given }: HealthCheckContext) => {
         signal = given;
-        return new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 5_000));
+        return new Promise<boolean>((resolve) =>
+          setTimeout(() => resolve(true), 5_000),
+        );
       });
 
       const report = runner.run();
       await jest.advanceTimersByTimeAsync(1_000);
       const { results } = await report;
-      expect(results[0]).toMatchObject({ passed: false, output: checkTimedOut(1_000) });
+      expect(results[0]).toMatchObject({
+        passed: false,
+        output: checkTimedOut(1_000),
+      });
       expect(signal?.aborted).toBe(true);
       expect((signal?.reason as DOMException).name).toBe('TimeoutError');
 
@@ -214,11 +230,21 @@ describe('HealthCheckRunner', () => {
     it.each([
       ['a [passed, output] tuple', () => [true, 'fine'], true, 'fine'],
       ['a failing tuple', () => [false, 'FAIL'], false, 'FAIL'],
-      ['a { passed, output } object', () => ({ passed: true, output: { ms: 3 } }), true, { ms: 3 }],
+      [
+        'a { passed, output } object',
+        () => ({ passed: true, output: { ms: 3 } }),
+        true,
+        { ms: 3 },
+      ],
       ['a bare true', () => true, true, null],
       ['a bare false', () => false, false, null],
       ['a Promise of a tuple', async () => [true, 'async'], true, 'async'],
-      ['an Observable (first value)', () => of([true, 'first'], [false, 'second']), true, 'first'],
+      [
+        'an Observable (first value)',
+        () => of([true, 'first'], [false, 'second']),
+        true,
+        'first',
+      ],
     ])('accepts %s', async (_label, check, passed, output) => {
       expect(await outcomeOf(check)).toMatchObject({ passed, output });
     });
@@ -228,30 +254,90 @@ describe('HealthCheckRunner', () => {
       ['null', () => null, 'null'],
       ['a number', () => 1, 'the number 1'],
       ['a string', () => 'ok', "the string 'ok'"],
-      ['a tuple of the wrong length', () => [true, 'a', 'b'], 'an array of length 3'],
+      [
+        'a tuple of the wrong length',
+        () => [true, 'a', 'b'],
+        'an array of length 3',
+      ],
       ['a tuple without a boolean', () => ['yes', 'a'], 'an array of length 2'],
       ['an object without passed', () => ({ ok: true }), 'an object'],
-      ['an object with a non-boolean passed', () => ({ passed: 'yes' }), 'an object'],
-    ])('fails a check that returns %s, saying what it returned', async (_label, check, described) => {
-      const result = await outcomeOf(check);
-      expect(result.passed).toBe(false);
-      expect(result.output).toContain(`check returned ${described}`);
-      expect(result.output).toContain('expected [passed, output], { passed, output } or a boolean');
-    });
+      [
+        'an object with a non-boolean passed',
+        () => ({ passed: 'yes' }),
+        'an object',
+      ],
+    ])(
+      'fails a check that returns %s, saying what it returned',
+      async (_label, check, described) => {
+        const result = await outcomeOf(check);
+        expect(result.passed).toBe(false);
+        expect(result.output).toContain(`check returned ${described}`);
+        expect(result.output).toContain(
+          'expected [passed, output], { passed, output } or a boolean',
+        );
+      },
+    );
 
     it.each([
-      ['an Error', () => { throw new Error('boom'); }, 'boom'],
-      ['a rejection', () => Promise.reject(new TypeError('bad type')), 'bad type'],
-      ['a string', () => { throw 'plain string'; }, 'plain string'],
-      ['null', () => { throw null; }, 'threw null'],
+      [
+        'an Error',
+        () => {
+          throw new Error('boom');
+        },
+        'boom',
+      ],
+      [
+        'a rejection',
+        () => Promise.reject(new TypeError('bad type')),
+        'bad type',
+      ],
+      [
+        'a string',
+        () => {
+          throw 'plain string';
+        },
+        'plain string',
+      ],
+      [
+        'null',
+        () => {
+          throw null;
+        },
+        'threw null',
+      ],
       ['undefined', () => Promise.reject(undefined), 'threw undefined'],
-      ['an object with a message', () => { throw { message: 'from object' }; }, 'from object'],
-      ['an object without a message', () => { throw { code: 42 }; }, 'threw an object { code: 42 }'],
-      ['an Error without a message', () => { throw new RangeError(); }, 'RangeError'],
-      ['an Observable error', () => throwError(() => new Error('stream broke')), 'stream broke'],
-    ])('fails a check that throws %s with a readable output', async (_label, check, output) => {
-      expect(await outcomeOf(check)).toMatchObject({ passed: false, output });
-    });
+      [
+        'an object with a message',
+        () => {
+          throw { message: 'from object' };
+        },
+        'from object',
+      ],
+      [
+        'an object without a message',
+        () => {
+          throw { code: 42 };
+        },
+        'threw an object { code: 42 }',
+      ],
+      [
+        'an Error without a message',
+        () => {
+          throw new RangeError();
+        },
+        'RangeError',
+      ],
+      [
+        'an Observable error',
+        () => throwError(() => new Error('stream broke')),
+        'stream broke',
+      ],
+    ])(
+      'fails a check that throws %s with a readable output',
+      async (_label, check, output) => {
+        expect(await outcomeOf(check)).toMatchObject({ passed: false, output });
+      },
+    );
 
     it('fails an Observable that completes without a value', async () => {
       expect(await outcomeOf(() => EMPTY)).toMatchObject({
@@ -277,7 +363,12 @@ describe('HealthCheckRunner', () => {
       circular.self = circular;
       const result = await outcomeOf(() => [
         true,
-        { circular, big: 10n, fn: function probe() {}, error: new Error('inner') },
+        {
+          circular,
+          big: 10n,
+          fn: function probe() {},
+          error: new Error('inner'),
+        },
       ]);
       expect(JSON.parse(JSON.stringify(result.output))).toEqual({
         circular: { name: 'loop', self: '[Circular]' },
@@ -291,7 +382,10 @@ describe('HealthCheckRunner', () => {
   describe('report', () => {
     it('is a success with no checks', async () => {
       const { runner } = createRunner();
-      expect(await runner.run()).toMatchObject({ status: 'success', results: [] });
+      expect(await runner.run()).toMatchObject({
+        status: 'success',
+        results: [],
+      });
     });
 
     it('is a failure when any check fails, and one bad check leaves the others intact', async () => {
@@ -304,7 +398,11 @@ describe('HealthCheckRunner', () => {
       expect(report.status).toBe('failure');
       expect(report.results).toEqual([
         expect.objectContaining({ checker: 'good', passed: true }),
-        expect.objectContaining({ checker: 'bad', passed: false, output: 'down' }),
+        expect.objectContaining({
+          checker: 'bad',
+          passed: false,
+          output: 'down',
+        }),
       ]);
     });
 
@@ -322,14 +420,20 @@ describe('HealthCheckRunner', () => {
 
     it('refuses a check that is not a function', () => {
       const { runner } = createRunner();
-      expect(() => runner.addCheck('db', 'nope' as never)).toThrow(/expected a function/);
+      expect(() => runner.addCheck('db', 'nope' as never)).toThrow(
+        /expected a function/,
+      );
     });
   });
 
   describe('logging', () => {
     it('logs once when a check starts failing and once when it recovers', async () => {
-      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-      const log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+      const warn = jest
+        .spyOn(Logger.prototype, 'warn')
+        .mockImplementation(() => undefined);
+      const log = jest
+        .spyOn(Logger.prototype, 'log')
+        .mockImplementation(() => undefined);
       const { runner } = createRunner({ successTtl: 0, failedTtl: 0 });
       let healthy = true;
       runner.addCheck('db', () => [healthy, healthy ? 'up' : 'down']);
@@ -359,26 +463,32 @@ describe('HealthCheckRunner sections (the seed library’s add_section)', () => 
   it.each([
     ['a function', () => 'My custom section'],
     ['a value', 'My custom section'],
-  ])('shows a section given as %s when every check passes', async (_label, section) => {
-    const { runner } = createRunner();
-    runner.addCheck('works', () => [true, 'it works']);
-    runner.addSection('custom_section', section);
-    const report = await runner.run();
-    expect(report.status).toBe('success');
-    expect(report.custom_section).toBe('My custom section');
-  });
+  ])(
+    'shows a section given as %s when every check passes',
+    async (_label, section) => {
+      const { runner } = createRunner();
+      runner.addCheck('works', () => [true, 'it works']);
+      runner.addSection('custom_section', section);
+      const report = await runner.run();
+      expect(report.status).toBe('success');
+      expect(report.custom_section).toBe('My custom section');
+    },
+  );
 
   it.each([
     ['a function', () => 'My custom section'],
     ['a value', 'My custom section'],
-  ])('shows a section given as %s when a check fails', async (_label, section) => {
-    const { runner } = createRunner();
-    runner.addCheck('explodes', failing);
-    runner.addSection('custom_section', section);
-    const report = await runner.run();
-    expect(report.status).toBe('failure');
-    expect(report.custom_section).toBe('My custom section');
-  });
+  ])(
+    'shows a section given as %s when a check fails',
+    async (_label, section) => {
+      const { runner } = createRunner();
+      runner.addCheck('explodes', failing);
+      runner.addSection('custom_section', section);
+      const report = await runner.run();
+      expect(report.status).toBe('failure');
+      expect(report.custom_section).toBe('My custom section');
+    },
+  );
 
   it('refuses a second section of the same name', () => {
     const { runner } = createRunner();
@@ -390,7 +500,9 @@ describe('HealthCheckRunner sections (the seed library’s add_section)', () => 
 
   it('refuses a section named like a key of the report', () => {
     const { runner } = createRunner();
-    expect(() => runner.addSection('status', 'ok')).toThrow(/taken by the report itself/);
+    expect(() => runner.addSection('status', 'ok')).toThrow(
+      /taken by the report itself/,
+    );
   });
 
   it('shows a section that throws as an error and keeps the rest of the report', async () => {

@@ -1,5 +1,8 @@
 import { DEFAULTS } from '../../lib/healthcheck.constants.js';
-import { invalidOption, unknownOption } from '../../lib/healthcheck.messages.js';
+import {
+  invalidOption,
+  unknownOption,
+} from '../../lib/healthcheck.messages.js';
 import { HealthcheckModule } from '../../lib/index.js';
 import { resolveModuleOptions } from '../../lib/options/healthcheck-options.resolver.js';
 
@@ -46,17 +49,67 @@ describe('resolveModuleOptions', () => {
   });
 
   it.each([
-    ['successTtl', -1, 'a number of milliseconds >= 0, or null to disable caching', 'the number -1'],
-    ['failedTtl', Number.NaN, 'a number of milliseconds >= 0, or null to disable caching', 'the number NaN'],
-    ['failedTtl', '9s', 'a number of milliseconds >= 0, or null to disable caching', "the string '9s'"],
-    ['timeout', 0, 'a number of milliseconds between 1 and 2147483647', 'the number 0'],
-    ['successStatus', 99, 'an integer HTTP status between 100 and 599', 'the number 99'],
-    ['failedStatus', 600, 'an integer HTTP status between 100 and 599', 'the number 600'],
-    ['failedStatus', 503.5, 'an integer HTTP status between 100 and 599', 'the number 503.5'],
-    ['successHandler', 'json', 'a function (report) => body', "the string 'json'"],
+    [
+      'successTtl',
+      -1,
+      'a number of milliseconds >= 0, or null to disable caching',
+      'the number -1',
+    ],
+    [
+      'failedTtl',
+      Number.NaN,
+      'a number of milliseconds >= 0, or null to disable caching',
+      'the number NaN',
+    ],
+    [
+      'failedTtl',
+      '9s',
+      'a number of milliseconds >= 0, or null to disable caching',
+      "the string '9s'",
+    ],
+    [
+      'timeout',
+      0,
+      'a number of milliseconds between 1 and 2147483647',
+      'the number 0',
+    ],
+    [
+      'successStatus',
+      99,
+      'an integer HTTP status between 100 and 599',
+      'the number 99',
+    ],
+    [
+      'failedStatus',
+      600,
+      'an integer HTTP status between 100 and 599',
+      'the number 600',
+    ],
+    [
+      'failedStatus',
+      503.5,
+      'an integer HTTP status between 100 and 599',
+      'the number 503.5',
+    ],
+    [
+      'successHandler',
+      'json',
+      'a function (report) => body',
+      "the string 'json'",
+    ],
     ['failedHandler', {}, 'a function (report) => body', 'an object {}'],
-    ['successHeaders', { 'X-Count': 1 }, 'an object whose values are strings', 'an object { \'X-Count\': 1 }'],
-    ['path', 'health check', "a route path such as 'healthcheck' or '/healthcheck'", "the string 'health check'"],
+    [
+      'successHeaders',
+      { 'X-Count': 1 },
+      'an object whose values are strings',
+      "an object { 'X-Count': 1 }",
+    ],
+    [
+      'path',
+      'health check',
+      "a route path such as 'healthcheck' or '/healthcheck'",
+      "the string 'health check'",
+    ],
   ])('rejects %s = %p with a clear message', (option, value, expected, got) => {
     expect(() => resolveModuleOptions({ [option]: value })).toThrow(
       invalidOption(option, expected, got),
@@ -64,13 +117,21 @@ describe('resolveModuleOptions', () => {
   });
 
   it('rejects invalid environment options, naming the nested option', () => {
-    expect(() => resolveModuleOptions({ environment: { includeOs: 'yes' } })).toThrow(
-      invalidOption('environment.includeOs', 'true or false', "the string 'yes'"),
+    expect(() =>
+      resolveModuleOptions({ environment: { includeOs: 'yes' } }),
+    ).toThrow(
+      invalidOption(
+        'environment.includeOs',
+        'true or false',
+        "the string 'yes'",
+      ),
     );
-    expect(() => resolveModuleOptions({ environment: { scrub: 'password' } })).toThrow(
-      /"environment.scrub": expected an array/,
+    expect(() =>
+      resolveModuleOptions({ environment: { scrub: 'password' } }),
+    ).toThrow(/"environment.scrub": expected an array/);
+    expect(() => resolveModuleOptions({ environment: 'on' })).toThrow(
+      /"environment": expected true, false or an object/,
     );
-    expect(() => resolveModuleOptions({ environment: 'on' })).toThrow(/"environment": expected true, false or an object/);
   });
 
   it('rejects unknown options, which are usually typos', () => {
@@ -92,6 +153,8 @@ describe('resolveModuleOptions', () => {
   });
 
   it('makes forRoot() throw at once on invalid options', () => {
-    expect(() => HealthcheckModule.forRoot({ successTtl: -5 })).toThrow(/"successTtl"/);
+    expect(() => HealthcheckModule.forRoot({ successTtl: -5 })).toThrow(
+      /"successTtl"/,
+    );
   });
 });

@@ -13,20 +13,26 @@ const MASK = SCRUBBED_VALUE;
 /** Nests `leaf` under `depth - 1` levels of plain keys. */
 function nested(depth: number, leaf: Record<string, JsonValue>): JsonValue {
   let value: JsonValue = leaf;
-  for (let level = 1; level < depth; level++) value = { [`level${level}`]: value };
+  for (let level = 1; level < depth; level++)
+    value = { [`level${level}`]: value };
   return value;
 }
 
 describe('scrub', () => {
   it('masks SOME_KEY=fake-key as in the seed suite', () => {
-    expect(scrub({ SOME_KEY: 'fake-key' }, isSensitive)).toEqual({ SOME_KEY: MASK });
+    expect(scrub({ SOME_KEY: 'fake-key' }, isSensitive)).toEqual({
+      SOME_KEY: MASK,
+    });
   });
 
   describe.each([1, 2, 3, 4, 5, 6, 12])('at depth %i', (depth) => {
     it.each(['key', 'Key', 'somekey', 'someKey', 'key_value', 'Key_value'])(
       'masks "%s" and keeps its plain siblings',
       (key) => {
-        const input = nested(depth, { [key]: 'secret-value', plain: 'visible' });
+        const input = nested(depth, {
+          [key]: 'secret-value',
+          plain: 'visible',
+        });
         expect(scrub(input, isSensitive)).toEqual(
           nested(depth, { [key]: MASK, plain: 'visible' }),
         );
@@ -50,7 +56,9 @@ describe('scrub', () => {
   });
 
   it('masks the whole value under a sensitive key, objects and arrays included', () => {
-    expect(scrub({ auth: { user: 'a', list: [1, 2] } }, isSensitive)).toEqual({ auth: MASK });
+    expect(scrub({ auth: { user: 'a', list: [1, 2] } }, isSensitive)).toEqual({
+      auth: MASK,
+    });
   });
 
   it('masks inside arrays of objects', () => {
@@ -67,17 +75,20 @@ describe('scrub', () => {
   it('masks keys matched by extra string and RegExp patterns', () => {
     const custom = createSensitiveKeyMatcher(['dsn', /^internal_/i]);
     expect(
-      scrub({ SENTRY_DSN: 'https://x', INTERNAL_HOST: 'h', external_host: 'e' }, custom),
+      scrub(
+        { SENTRY_DSN: 'https://x', INTERNAL_HOST: 'h', external_host: 'e' },
+        custom,
+      ),
     ).toEqual({ SENTRY_DSN: MASK, INTERNAL_HOST: MASK, external_host: 'e' });
   });
 
   it('gives the same answer every time for a global RegExp pattern', () => {
     const custom = createSensitiveKeyMatcher([/^internal_/g]);
-    expect([custom('internal_a'), custom('internal_a'), custom('internal_a')]).toEqual([
-      true,
-      true,
-      true,
-    ]);
+    expect([
+      custom('internal_a'),
+      custom('internal_a'),
+      custom('internal_a'),
+    ]).toEqual([true, true, true]);
   });
 });
 
@@ -85,28 +96,45 @@ describe('scrubString', () => {
   it.each([
     ['postgres://user:pw@host:5432/db', `postgres://user:${MASK}@host:5432/db`],
     ['redis://:s3cr3t@cache:6379/0', `redis://:${MASK}@cache:6379/0`],
-    ['amqp://guest:guest@mq/vhost?heartbeat=30', `amqp://guest:${MASK}@mq/vhost?heartbeat=30`],
-    ['connect to mysql://root:hunter2@db then go', `connect to mysql://root:${MASK}@db then go`],
+    [
+      'amqp://guest:guest@mq/vhost?heartbeat=30',
+      `amqp://guest:${MASK}@mq/vhost?heartbeat=30`,
+    ],
+    [
+      'connect to mysql://root:hunter2@db then go',
+      `connect to mysql://root:${MASK}@db then go`,
+    ],
   ])('masks only the password of %s', (input, expected) => {
     expect(scrubString(input, isSensitive)).toBe(expected);
   });
 
   it('keeps a URL with a user but no password as it is', () => {
-    expect(scrubString('ssh://git@github.com/repo', isSensitive)).toBe('ssh://git@github.com/repo');
+    expect(scrubString('ssh://git@github.com/repo', isSensitive)).toBe(
+      'ssh://git@github.com/repo',
+    );
   });
 
   it('masks sensitive query parameters and keeps the others', () => {
     expect(
-      scrubString('https://api.example.com/v1?api_key=abc&page=2&access_token=xyz#top', isSensitive),
-    ).toBe(`https://api.example.com/v1?api_key=${MASK}&page=2&access_token=${MASK}#top`);
+      scrubString(
+        'https://api.example.com/v1?api_key=abc&page=2&access_token=xyz#top',
+        isSensitive,
+      ),
+    ).toBe(
+      `https://api.example.com/v1?api_key=${MASK}&page=2&access_token=${MASK}#top`,
+    );
   });
 
   it('leaves strings without URLs alone', () => {
-    expect(scrubString('user:pw@host is not a URL', isSensitive)).toBe('user:pw@host is not a URL');
+    expect(scrubString('user:pw@host is not a URL', isSensitive)).toBe(
+      'user:pw@host is not a URL',
+    );
   });
 
   it('is applied to string values anywhere in a structure', () => {
-    expect(scrub({ databases: [{ url: 'postgres://u:p@h/d' }] }, isSensitive)).toEqual({
+    expect(
+      scrub({ databases: [{ url: 'postgres://u:p@h/d' }] }, isSensitive),
+    ).toEqual({
       databases: [{ url: `postgres://u:${MASK}@h/d` }],
     });
   });
@@ -114,22 +142,18 @@ describe('scrubString', () => {
 
 describe('scrubArgv', () => {
   it('masks --flag=value when the flag names a secret', () => {
-    expect(scrubArgv(['node', 'main.js', '--db-password=x', '--port=3000'], isSensitive)).toEqual([
-      'node',
-      'main.js',
-      `--db-password=${MASK}`,
-      '--port=3000',
-    ]);
+    expect(
+      scrubArgv(
+        ['node', 'main.js', '--db-password=x', '--port=3000'],
+        isSensitive,
+      ),
+    ).toEqual(['node', 'main.js', `--db-password=${MASK}`, '--port=3000']);
   });
 
   it('masks the value after a sensitive flag given as a separate entry', () => {
-    expect(scrubArgv(['--token', 'abc', '--verbose', '-p', '80'], isSensitive)).toEqual([
-      '--token',
-      MASK,
-      '--verbose',
-      '-p',
-      '80',
-    ]);
+    expect(
+      scrubArgv(['--token', 'abc', '--verbose', '-p', '80'], isSensitive),
+    ).toEqual(['--token', MASK, '--verbose', '-p', '80']);
   });
 
   it('does not swallow a following flag after a sensitive switch without a value', () => {
@@ -148,7 +172,18 @@ describe('scrubArgv', () => {
 
   it('is applied to argv and execArgv keys by scrub', () => {
     expect(
-      scrub({ argv: ['--token', 't'], execArgv: ['--secret=s'], other: ['--token', 't'] }, isSensitive),
-    ).toEqual({ argv: ['--token', MASK], execArgv: [`--secret=${MASK}`], other: ['--token', 't'] });
+      scrub(
+        {
+          argv: ['--token', 't'],
+          execArgv: ['--secret=s'],
+          other: ['--token', 't'],
+        },
+        isSensitive,
+      ),
+    ).toEqual({
+      argv: ['--token', MASK],
+      execArgv: [`--secret=${MASK}`],
+      other: ['--token', 't'],
+    });
   });
 });

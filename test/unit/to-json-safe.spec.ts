@@ -10,12 +10,22 @@ describe('toJsonSafe', () => {
     const shared = { id: 1 };
     const root: Record<string, unknown> = { left: shared, right: shared };
     root.self = root;
-    expect(toJsonSafe(root)).toEqual({ left: { id: 1 }, right: { id: 1 }, self: '[Circular]' });
+    expect(toJsonSafe(root)).toEqual({
+      left: { id: 1 },
+      right: { id: 1 },
+      self: '[Circular]',
+    });
   });
 
   it('renders BigInt, functions, symbols and non-finite numbers as strings', () => {
     expect(
-      toJsonSafe({ big: 2n ** 70n, fn: () => 1, sym: Symbol('s'), nan: NaN, inf: -Infinity }),
+      toJsonSafe({
+        big: 2n ** 70n,
+        fn: () => 1,
+        sym: Symbol('s'),
+        nan: NaN,
+        inf: -Infinity,
+      }),
     ).toEqual({
       big: '1180591620717411303424',
       fn: '[Function: fn]',

@@ -17,7 +17,8 @@ export async function nodeSection(
 }
 
 function moduleSearchPaths(applicationRoot: string): string[] {
-  const resolvePaths = createRequire(path.join(applicationRoot, 'index.js')).resolve.paths;
+  const resolvePaths = createRequire(path.join(applicationRoot, 'index.js'))
+    .resolve.paths;
   return resolvePaths('any-package') ?? [];
 }
 
@@ -34,11 +35,19 @@ async function installedPackages(
   const versions = await Promise.all(
     names.map((name) => installedVersion(name, path.dirname(found.file))),
   );
-  return Object.fromEntries(names.map((name, index) => [name, versions[index]]));
+  return Object.fromEntries(
+    names.map((name, index) => [name, versions[index]]),
+  );
 }
 
-async function installedVersion(name: string, fromDirectory: string): Promise<string | null> {
-  const found = await findUpJson(fromDirectory, path.join('node_modules', name, 'package.json'));
+async function installedVersion(
+  name: string,
+  fromDirectory: string,
+): Promise<string | null> {
+  const found = await findUpJson(
+    fromDirectory,
+    path.join('node_modules', name, 'package.json'),
+  );
   return typeof found?.json.version === 'string' ? found.json.version : null;
 }
 
@@ -47,7 +56,11 @@ async function findUpJson(
   directory: string,
   relativePath: string,
 ): Promise<{ file: string; json: Record<string, unknown> } | undefined> {
-  for (let current = path.resolve(directory); ; current = path.dirname(current)) {
+  for (
+    let current = path.resolve(directory);
+    ;
+    current = path.dirname(current)
+  ) {
     const file = path.join(current, relativePath);
     const json = await readJson(file);
     if (json !== undefined) return { file, json };
@@ -55,7 +68,9 @@ async function findUpJson(
   }
 }
 
-async function readJson(file: string): Promise<Record<string, unknown> | undefined> {
+async function readJson(
+  file: string,
+): Promise<Record<string, unknown> | undefined> {
   try {
     return JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
   } catch {
