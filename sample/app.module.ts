@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { HealthcheckModule } from 'nestjs-healthcheck';
+import { AppController } from './app.controller.js';
+import { AppInfo } from './app-info.js';
+import { DependencyHealth } from './health/dependency.health.js';
+import { DiskHealth } from './health/disk.health.js';
+import { RuntimeHealth } from './health/runtime.health.js';
+
+@Module({
+  imports: [
+    HealthcheckModule.forRoot({
+      successHeaders: { 'X-Health': 'ok' },
+      failedHeaders: { 'X-Health': 'failing' },
+      environment: {
+        config: () => ({
+          port: Number(process.env.PORT ?? 3000),
+          dependencyUrl: process.env.DEPENDENCY_URL ?? null,
+        }),
+        scrub: ['dsn'],
+      },
+    }),
+  ],
+  controllers: [AppController],
+  providers: [RuntimeHealth, DiskHealth, DependencyHealth, AppInfo],
+})
+export class AppModule {}
