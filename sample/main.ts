@@ -8,7 +8,10 @@ async function bootstrap(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   await app.listen(port);
   const base = `http://localhost:${port}`;
-  Logger.log(`Health report at ${base}/healthcheck, environment at ${base}/environment`, 'Sample');
+  Logger.log(
+    `Health report at ${base}/healthcheck, environment at ${base}/environment`,
+    'Sample',
+  );
 }
 
 void bootstrap();

@@ -10,8 +10,11 @@ export class DependencyHealth {
   private readonly url = process.env.DEPENDENCY_URL;
 
   @HealthCheck({ name: 'http_dependency', timeout: 2_000 })
-  async dependency({ signal }: HealthCheckContext): Promise<[boolean, unknown]> {
-    if (!this.url) return [true, 'DEPENDENCY_URL is not set: no dependency to check'];
+  async dependency({
+    signal,
+  }: HealthCheckContext): Promise<[boolean, unknown]> {
+    if (!this.url)
+      return [true, 'DEPENDENCY_URL is not set: no dependency to check'];
     const response = await fetch(this.url, { signal });
     return [response.ok, { url: this.url, status: response.status }];
   }

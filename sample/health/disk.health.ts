@@ -3,7 +3,8 @@ import { statfs } from 'node:fs/promises';
 import { HealthCheck } from 'nestjs-healthcheck';
 
 const DISK_PATH = process.env.DISK_PATH ?? process.cwd();
-const MIN_FREE_BYTES = Number(process.env.DISK_MIN_FREE_MB ?? 100) * 1024 * 1024;
+const MIN_FREE_BYTES =
+  Number(process.env.DISK_MIN_FREE_MB ?? 100) * 1024 * 1024;
 
 /** Fails when the disk holding DISK_PATH has less free space than DISK_MIN_FREE_MB. */
 @Injectable()
@@ -12,6 +13,9 @@ export class DiskHealth {
   async diskSpace(): Promise<[boolean, Record<string, unknown>]> {
     const stats = await statfs(DISK_PATH);
     const freeBytes = stats.bavail * stats.bsize;
-    return [freeBytes >= MIN_FREE_BYTES, { path: DISK_PATH, freeBytes, minFreeBytes: MIN_FREE_BYTES }];
+    return [
+      freeBytes >= MIN_FREE_BYTES,
+      { path: DISK_PATH, freeBytes, minFreeBytes: MIN_FREE_BYTES },
+    ];
   }
 }

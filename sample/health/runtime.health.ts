@@ -3,7 +3,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { HealthCheck } from 'nestjs-healthcheck';
 
-const MAX_EVENT_LOOP_DELAY_MS = Number(process.env.MAX_EVENT_LOOP_DELAY_MS ?? 200);
+const MAX_EVENT_LOOP_DELAY_MS = Number(
+  process.env.MAX_EVENT_LOOP_DELAY_MS ?? 200,
+);
 const MAX_HEAP_RATIO = Number(process.env.MAX_HEAP_RATIO ?? 0.9);
 
 /** Checks of the process itself: a blocked event loop or a nearly full heap. */
@@ -20,14 +22,21 @@ export class RuntimeHealth implements OnModuleDestroy {
     const p99Ms = this.eventLoopDelay.percentile(99) / 1e6;
     const meanMs = this.eventLoopDelay.mean / 1e6;
     this.eventLoopDelay.reset();
-    return [p99Ms < MAX_EVENT_LOOP_DELAY_MS, { p99Ms, meanMs, maxMs: MAX_EVENT_LOOP_DELAY_MS }];
+    return [
+      p99Ms < MAX_EVENT_LOOP_DELAY_MS,
+      { p99Ms, meanMs, maxMs: MAX_EVENT_LOOP_DELAY_MS },
+    ];
   }
 
   @HealthCheck({ name: 'heap' })
   heap(): { passed: boolean; output: Record<string, number> } {
-    const { used_heap_size: used, heap_size_limit: limit } = getHeapStatistics();
+    const { used_heap_size: used, heap_size_limit: limit } =
+      getHeapStatistics();
     const ratio = used / limit;
-    return { passed: ratio < MAX_HEAP_RATIO, output: { usedBytes: used, limitBytes: limit, ratio } };
+    return {
+      passed: ratio < MAX_HEAP_RATIO,
+      output: { usedBytes: used, limitBytes: limit, ratio },
+    };
   }
 
   onModuleDestroy(): void {
