@@ -56,8 +56,8 @@ export const nonStaticProvider = (
   methodName: string,
   decorator: string,
 ): string =>
-  `@${decorator}() on ${className}.${methodName} is skipped: ${className} is request-scoped or depends on a ` +
-  `request-scoped or transient provider, so no single instance exists to call. Move the method to a ` +
+  `@${decorator}() on ${className}.${methodName} is skipped: ${className} is transient or request-scoped, or ` +
+  `depends on a request-scoped provider, so no single instance exists to call. Move the method to a ` +
   `singleton provider.`;
 
 export const checkTimedOut = (timeoutMs: number): string =>

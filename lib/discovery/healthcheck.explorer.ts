@@ -43,7 +43,8 @@ export class HealthcheckExplorer implements OnModuleInit {
     const prototype = Object.getPrototypeOf(instance) as object | null;
     if (!prototype) return;
     const className = instance.constructor?.name ?? String(wrapper.name);
-    const isStatic = wrapper.isDependencyTreeStatic();
+    const hasSingleInstance =
+      !wrapper.isTransient && wrapper.isDependencyTreeStatic();
     for (const methodName of this.scanner.getAllMethodNames(prototype)) {
       const method = instance[methodName];
       const checkOptions = this.reflector.get<HealthCheckOptions | undefined>(
@@ -55,7 +56,7 @@ export class HealthcheckExplorer implements OnModuleInit {
         method,
       );
       if (checkOptions === undefined && sectionName === undefined) continue;
-      if (!isStatic) {
+      if (!hasSingleInstance) {
         const decorator =
           checkOptions !== undefined ? 'HealthCheck' : 'EnvSection';
         this.logger.warn(nonStaticProvider(className, methodName, decorator));

@@ -5,6 +5,7 @@ import {
   duplicateCheck,
   duplicateSection,
   invalidCheckOption,
+  invalidSectionName,
   nonStaticProvider,
 } from '../../lib/healthcheck.messages.js';
 import {
@@ -23,6 +24,8 @@ import {
   SecondAppSection,
   SecondPing,
   StatusController,
+  TransientChecks,
+  UnnamedSection,
 } from '../fixtures/discovery.fixture.js';
 
 async function bootstrap(
@@ -103,6 +106,32 @@ describe('discovery of @HealthCheck() and @EnvSection() methods', () => {
       ),
     );
     await app.close();
+  });
+
+  it('skips transient providers with a warning', async () => {
+    const warn = jest
+      .spyOn(Logger.prototype, 'warn')
+      .mockImplementation(() => undefined);
+    const app = await bootstrap({
+      imports: [HealthcheckModule.forRoot()],
+      providers: [TransientChecks],
+    });
+    expect((await app.get(HealthCheckRunner).run()).results).toEqual([]);
+    expect(warn).toHaveBeenCalledWith(
+      nonStaticProvider('TransientChecks', 'perConsumer', 'HealthCheck'),
+    );
+    await app.close();
+  });
+
+  it('stops bootstrap on a section without a name, naming class and method', async () => {
+    await expect(
+      bootstrap({
+        imports: [HealthcheckModule.forRoot({ environment: true })],
+        providers: [UnnamedSection],
+      }),
+    ).rejects.toThrow(
+      invalidSectionName('UnnamedSection.nameless', "the string ''"),
+    );
   });
 
   it('stops bootstrap when two checks share a name, naming both places', async () => {

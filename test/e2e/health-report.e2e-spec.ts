@@ -1,11 +1,13 @@
+import { jest } from '@jest/globals';
 import { type INestApplication, Module } from '@nestjs/common';
 import request from 'supertest';
-import { HealthcheckModule } from '../../lib/index.js';
+import { HealthCheckRunner, HealthcheckModule } from '../../lib/index.js';
 import {
   FailingChecks,
   PassingChecks,
   ThrowingChecks,
 } from '../fixtures/seed-checks.fixture.js';
+import { GatedCheck } from '../fixtures/discovery.fixture.js';
 import { createApp, PLATFORMS } from './platforms.js';
 
 describe.each(PLATFORMS)('health report over HTTP (%s)', (platform) => {
@@ -121,6 +123,23 @@ describe.each(PLATFORMS)('health report over HTTP (%s)', (platform) => {
     const agent = await boot({ path: '/status/health' });
     expect((await agent.get('/status/health')).status).toBe(200);
     expect((await agent.get('/healthcheck')).status).toBe(404);
+  });
+
+  it('runs a check once for 200 requests waiting on a cold cache at the same time', async () => {
+    const agent = await boot({}, [GatedCheck]);
+    const runner = app!.get(HealthCheckRunner);
+    const run = jest.spyOn(runner, 'run');
+    const responses = Promise.all(
+      Array.from({ length: 200 }, () => agent.get('/healthcheck')),
+    );
+    while (run.mock.calls.length < 200) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const check = app!.get(GatedCheck);
+    check.open();
+    const statuses = (await responses).map((response) => response.status);
+    expect(statuses).toEqual(Array(200).fill(200));
+    expect(check.invocations).toBe(1);
   });
 
   it('answers failedStatus with a clear error when a handler throws', async () => {
