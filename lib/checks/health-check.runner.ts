@@ -9,7 +9,6 @@ import {
   HEALTHCHECK_RESOLVED_OPTIONS,
   LOGGER_CONTEXT,
 } from '../healthcheck.constants.js';
-import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.interface.js';
 import {
   applicationShuttingDown,
   checkRecovered,
@@ -21,14 +20,14 @@ import type {
   HealthCheckResult,
   HealthReport,
 } from '../interfaces/check.interface.js';
+import type { EnvSectionSource } from '../interfaces/environment.interface.js';
+import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.interface.js';
 import { assembleReport } from '../report/health-report.js';
-import { type JsonValue, toJsonSafe } from '../serialization/to-json-safe.js';
+import type { JsonValue } from '../serialization/to-json-safe.js';
 import { evaluateSection } from '../sections/evaluate-section.js';
 import { SectionRegistry } from '../sections/section.registry.js';
-import type { EnvSectionSource } from '../interfaces/environment.interface.js';
-import { normalizeOutcome } from './check-outcome.normalizer.js';
+import { executeCheck } from './check.executor.js';
 import { CheckRegistry, type RegisteredCheck } from './check.registry.js';
-import { settle } from './settle.js';
 
 /** Keys of the report that a section cannot take. */
 const REPORT_KEYS = ['hostname', 'status', 'timestamp', 'results'];
@@ -123,36 +122,16 @@ export class HealthCheckRunner implements OnApplicationShutdown {
   }
 
   private refresh(check: RegisteredCheck, state: CheckState): Promise<void> {
-    state.inFlight ??= this.execute(check).then((result) => {
-      this.logTransition(check.name, state.result, result);
-      state.result = result;
-      state.expiresAt = result.expires * 1000;
-      state.inFlight = undefined;
-      this.generation++;
-    });
+    state.inFlight ??= executeCheck(check, this.shutdown.signal).then(
+      (result) => {
+        this.logTransition(check.name, state.result, result);
+        state.result = result;
+        state.expiresAt = result.expires * 1000;
+        state.inFlight = undefined;
+        this.generation++;
+      },
+    );
     return state.inFlight;
-  }
-
-  private async execute(check: RegisteredCheck): Promise<HealthCheckResult> {
-    const startedAt = performance.now();
-    const settled = await settle((signal) => check.run({ signal }), {
-      timeoutMs: check.timing.timeout,
-      signal: this.shutdown.signal,
-    });
-    const responseTime = (performance.now() - startedAt) / 1000;
-    const { passed, output } = settled.ok
-      ? normalizeOutcome(settled.value)
-      : { passed: false, output: settled.message };
-    const computedAt = Date.now();
-    const ttl = passed ? check.timing.successTtl : check.timing.failedTtl;
-    return Object.freeze({
-      checker: check.name,
-      output: toJsonSafe(output),
-      passed,
-      timestamp: computedAt / 1000,
-      expires: (computedAt + ttl) / 1000,
-      response_time: responseTime,
-    });
   }
 
   /** The report for the current results: reused while nothing changed, built at most once per change. */
