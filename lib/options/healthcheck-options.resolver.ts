@@ -25,7 +25,8 @@ import {
   readTtl,
 } from './option-validators.js';
 
-const MODULE_OPTION_KEYS = [
+/** Every option `forRoot()` knows; any other key is refused as a likely typo. */
+export const MODULE_OPTION_KEYS = [
   'path',
   'successTtl',
   'failedTtl',

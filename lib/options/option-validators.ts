@@ -28,10 +28,9 @@ export function readTtl(
 ): number {
   if (value === undefined) return fallback;
   if (value === null) return 0;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    return report(option, EXPECTED.ttl, describeValue(value));
-  }
-  return Math.min(value, MAX_TIMER_MS);
+  return isNumberBetween(value, 0, Number.MAX_SAFE_INTEGER)
+    ? value
+    : report(option, EXPECTED.ttl, describeValue(value));
 }
 
 export function readTimeout(
@@ -41,15 +40,9 @@ export function readTimeout(
   report: OptionErrorReporter,
 ): number {
   if (value === undefined) return fallback;
-  if (
-    typeof value !== 'number' ||
-    !Number.isFinite(value) ||
-    value < 1 ||
-    value > MAX_TIMER_MS
-  ) {
-    return report(option, EXPECTED.timeout, describeValue(value));
-  }
-  return value;
+  return isNumberBetween(value, 1, MAX_TIMER_MS)
+    ? value
+    : report(option, EXPECTED.timeout, describeValue(value));
 }
 
 export function readStatus(
@@ -59,15 +52,17 @@ export function readStatus(
   report: OptionErrorReporter,
 ): number {
   if (value === undefined) return fallback;
-  if (
-    typeof value !== 'number' ||
-    !Number.isInteger(value) ||
-    value < 100 ||
-    value > 599
-  ) {
-    return report(option, EXPECTED.status, describeValue(value));
-  }
-  return value;
+  return isNumberBetween(value, 100, 599) && Number.isInteger(value)
+    ? value
+    : report(option, EXPECTED.status, describeValue(value));
+}
+
+function isNumberBetween(
+  value: unknown,
+  min: number,
+  max: number,
+): value is number {
+  return typeof value === 'number' && value >= min && value <= max;
 }
 
 export function readHeaders(

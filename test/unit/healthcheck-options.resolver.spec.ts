@@ -4,7 +4,10 @@ import {
   unknownOption,
 } from '../../lib/healthcheck.messages.js';
 import { HealthcheckModule } from '../../lib/index.js';
-import { resolveModuleOptions } from '../../lib/options/healthcheck-options.resolver.js';
+import {
+  MODULE_OPTION_KEYS,
+  resolveModuleOptions,
+} from '../../lib/options/healthcheck-options.resolver.js';
 
 describe('resolveModuleOptions', () => {
   it('fills in the documented defaults', () => {
@@ -136,19 +139,7 @@ describe('resolveModuleOptions', () => {
 
   it('rejects unknown options, which are usually typos', () => {
     expect(() => resolveModuleOptions({ successTTL: 5 })).toThrow(
-      unknownOption('successTTL', [
-        'path',
-        'successTtl',
-        'failedTtl',
-        'timeout',
-        'successStatus',
-        'failedStatus',
-        'successHeaders',
-        'failedHeaders',
-        'successHandler',
-        'failedHandler',
-        'environment',
-      ]),
+      unknownOption('successTTL', MODULE_OPTION_KEYS),
     );
   });
 
