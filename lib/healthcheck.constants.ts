@@ -43,3 +43,10 @@ export const SENSITIVE_KEY_FRAGMENTS = [
   'session',
   'signature',
 ] as const;
+
+/** Tags of the Kubernetes probe groups; they exist even with no check in them. */
+export const PROBE_TAGS: readonly string[] = [
+  'liveness',
+  'readiness',
+  'startup',
+];

@@ -83,3 +83,25 @@ export const checkRecovered = (name: string): string =>
 
 export const handlerFailed = (handler: string, message: string): string =>
   `${handler} threw while building the health response: ${message}`;
+
+export const unknownSelection = (
+  kind: 'check' | 'tag',
+  value: string,
+): string =>
+  kind === 'check'
+    ? `No health check is named "${value}".`
+    : `No health check is tagged "${value}".`;
+
+export const checkPending =
+  'pending: the background check has not finished its first run';
+
+export const checkStale = (ageMs: number, maxStalenessMs: number): string =>
+  `stale: the last result is ${ageMs} ms old, more than the allowed ${maxStalenessMs} ms`;
+
+export const readinessShuttingDown = 'the application is shutting down';
+
+export const statusListenerFailed = (message: string): string =>
+  `onStatusChange threw: ${message}`;
+
+export const oneCheckOnly =
+  'Give ?check once: it selects one check. Use the group routes or ?exclude for more.';

@@ -24,12 +24,14 @@ import type {
 import type { ResolvedHealthcheckOptions } from './interfaces/resolved-options.interface.js';
 import { resolveAsyncModuleOptions } from './options/async-options.resolver.js';
 import { resolveModuleOptions } from './options/healthcheck-options.resolver.js';
+import { ProbeService } from './probes/probe.service.js';
 import { HealthResponseFactory } from './report/health-response.factory.js';
 
-interface Routes {
-  path: string;
-  environmentPath: string | null;
-}
+/** What the controllers need before DI runs. */
+type Routes = Pick<
+  ResolvedHealthcheckOptions,
+  'path' | 'guards' | 'environment'
+>;
 
 /** Serves the application's `@HealthCheck()` methods as a cached report, and optionally a scrubbed environment dump. */
 @Module({})
@@ -37,13 +39,9 @@ export class HealthcheckModule {
   /** Registers the module with static options; invalid options throw at once. */
   static forRoot(options: HealthcheckModuleOptions = {}): DynamicModule {
     const resolved = resolveModuleOptions(options);
-    return this.build(
-      {
-        path: resolved.path,
-        environmentPath: resolved.environment?.path ?? null,
-      },
-      [{ provide: HEALTHCHECK_RESOLVED_OPTIONS, useValue: resolved }],
-    );
+    return this.build(resolved, [
+      { provide: HEALTHCHECK_RESOLVED_OPTIONS, useValue: resolved },
+    ]);
   }
 
   /**
@@ -51,15 +49,13 @@ export class HealthcheckModule {
    * `environment`) are given at the top level, since routes are fixed before the factory runs.
    */
   static forRootAsync(options: HealthcheckModuleAsyncOptions): DynamicModule {
-    const routeOptions = resolveModuleOptions({
+    const routes = resolveModuleOptions({
       path: options.path,
       environment: options.environment,
+      guards: options.guards,
     });
     return this.build(
-      {
-        path: routeOptions.path,
-        environmentPath: routeOptions.environment?.path ?? null,
-      },
+      routes,
       [
         ...this.createAsyncOptionsProviders(options),
         {
@@ -80,9 +76,12 @@ export class HealthcheckModule {
     optionProviders: Provider[],
     imports: NonNullable<HealthcheckModuleAsyncOptions['imports']> = [],
   ): DynamicModule {
-    const controllers: Type<unknown>[] = [createHealthController(routes.path)];
-    if (routes.environmentPath !== null) {
-      controllers.push(createEnvironmentController(routes.environmentPath));
+    const controllers: Type<unknown>[] = [
+      createHealthController(routes.path, routes.guards),
+    ];
+    if (routes.environment) {
+      const { path, guards } = routes.environment;
+      controllers.push(createEnvironmentController(path, guards));
     }
     return {
       module: HealthcheckModule,
@@ -96,6 +95,7 @@ export class HealthcheckModule {
         HealthCheckRunner,
         EnvironmentDumpService,
         HealthResponseFactory,
+        ProbeService,
         HealthcheckExplorer,
       ],
       exports: [HealthCheckRunner, EnvironmentDumpService],

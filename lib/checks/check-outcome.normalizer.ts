@@ -4,11 +4,13 @@ import { describeValue } from '../serialization/describe-value.js';
 export interface CheckOutcome {
   passed: boolean;
   output: unknown;
+  observedValue?: unknown;
+  observedUnit?: string;
 }
 
 /**
- * Reads what a check returned: `[passed, output]`, `{ passed, output }` or a bare boolean. Anything else is a
- * failure whose output says what came back.
+ * Reads what a check returned: `[passed, output]`, `{ passed, output, observedValue?, observedUnit? }` or a
+ * bare boolean. Anything else is a failure whose output says what came back.
  */
 export function normalizeOutcome(value: unknown): CheckOutcome {
   if (typeof value === 'boolean') return { passed: value, output: null };
@@ -21,8 +23,14 @@ export function normalizeOutcome(value: unknown): CheckOutcome {
     value !== null &&
     typeof (value as { passed?: unknown }).passed === 'boolean'
   ) {
-    const { passed, output } = value as { passed: boolean; output?: unknown };
-    return { passed, output: output ?? null };
+    const { passed, output, observedValue, observedUnit } =
+      value as CheckOutcome;
+    return {
+      passed,
+      output: output ?? null,
+      ...(observedValue !== undefined && { observedValue }),
+      ...(typeof observedUnit === 'string' && { observedUnit }),
+    };
   }
   return { passed: false, output: unexpectedCheckReturn(describeValue(value)) };
 }

@@ -1,6 +1,10 @@
+import { checkPending, checkStale } from '../healthcheck.messages.js';
 import type { HealthCheckResult } from '../interfaces/check.interface.js';
 import { toJsonSafe } from '../serialization/to-json-safe.js';
-import { normalizeOutcome } from './check-outcome.normalizer.js';
+import {
+  type CheckOutcome,
+  normalizeOutcome,
+} from './check-outcome.normalizer.js';
 import type { RegisteredCheck } from './check.registry.js';
 import { settle } from './settle.js';
 
@@ -18,17 +22,54 @@ export async function executeCheck(
     signal: shutdown,
   });
   const responseTime = (performance.now() - startedAt) / 1000;
-  const { passed, output } = settled.ok
+  const outcome: CheckOutcome = settled.ok
     ? normalizeOutcome(settled.value)
     : { passed: false, output: settled.message };
-  const computedAt = Date.now();
-  const ttl = passed ? check.timing.successTtl : check.timing.failedTtl;
+  const ttl = outcome.passed ? check.timing.successTtl : check.timing.failedTtl;
+  const lifetime = check.background ? check.background.interval : ttl;
+  return createResult(check, outcome, Date.now(), lifetime, responseTime);
+}
+
+/** The result a background check shows before its first run has finished. */
+export function pendingResult(check: RegisteredCheck): HealthCheckResult {
+  return createResult(
+    check,
+    { passed: false, output: checkPending },
+    Date.now(),
+    0,
+    0,
+  );
+}
+
+/** The failure that replaces a background check's result once it is older than the check's maxStaleness. */
+export function staleResult(
+  check: RegisteredCheck,
+  last: HealthCheckResult,
+  now: number,
+): HealthCheckResult {
+  const ageMs = Math.round(now - last.timestamp * 1000);
+  const output = checkStale(ageMs, check.background?.maxStaleness ?? 0);
+  return createResult(check, { passed: false, output }, now, 0, 0);
+}
+
+function createResult(
+  check: RegisteredCheck,
+  { passed, output, observedValue, observedUnit }: CheckOutcome,
+  computedAt: number,
+  lifetimeMs: number,
+  responseTime: number,
+): HealthCheckResult {
   return Object.freeze({
     checker: check.name,
     output: toJsonSafe(output),
     passed,
     timestamp: computedAt / 1000,
-    expires: (computedAt + ttl) / 1000,
+    expires: (computedAt + lifetimeMs) / 1000,
     response_time: responseTime,
+    ...(!check.critical && { critical: false as const }),
+    ...(observedValue !== undefined && {
+      observedValue: toJsonSafe(observedValue),
+    }),
+    ...(observedUnit !== undefined && { observedUnit }),
   });
 }

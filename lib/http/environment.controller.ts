@@ -3,8 +3,10 @@ import {
   Get,
   Res,
   type Type,
+  UseGuards,
   VERSION_NEUTRAL,
 } from '@nestjs/common';
+import type { HealthcheckGuards } from '../interfaces/module-options.interface.js';
 import { HttpAdapterHost } from '@nestjs/core';
 import { EnvironmentDumpService } from '../environment/environment-dump.service.js';
 import { baseHeaders } from '../report/http-response.js';
@@ -14,7 +16,10 @@ import { sendResponse } from './send-response.js';
 const HEADERS = baseHeaders();
 
 /** Builds the controller of the environment dump at `path`. */
-export function createEnvironmentController(path: string): Type<unknown> {
+export function createEnvironmentController(
+  path: string,
+  guards: HealthcheckGuards,
+): Type<unknown> {
   @Controller({ path, version: VERSION_NEUTRAL })
   class EnvironmentController {
     constructor(
@@ -32,5 +37,6 @@ export function createEnvironmentController(path: string): Type<unknown> {
       });
     }
   }
+  if (guards.length > 0) UseGuards(...guards)(EnvironmentController);
   return EnvironmentController;
 }

@@ -5,9 +5,19 @@ export interface HealthCheckContext {
   signal: AbortSignal;
 }
 
-/** The shapes a check may return: the seed's `[passed, output]` tuple, an object, or a bare boolean. */
+/**
+ * The shapes a check may return: the seed's `[passed, output]` tuple, an object, or a bare boolean. The object
+ * may carry a measurement (`observedValue`, `observedUnit`), shown in the IETF format.
+ */
 export type HealthCheckOutcome =
-  readonly [boolean, unknown] | { passed: boolean; output?: unknown } | boolean;
+  | readonly [boolean, unknown]
+  | {
+      passed: boolean;
+      output?: unknown;
+      observedValue?: unknown;
+      observedUnit?: string;
+    }
+  | boolean;
 
 /** A health check: sync, a Promise or an Observable (its first value counts). */
 export type HealthCheckFunction = (
@@ -27,6 +37,24 @@ export interface HealthCheckOptions {
   successTtl?: number | null;
   /** Milliseconds a failing result is cached; `null` or `0` = not cached. */
   failedTtl?: number | null;
+  /**
+   * Groups the check belongs to: `liveness`, `readiness` and `startup` are the probe groups, any other tag is
+   * a custom group. Every check is also in the full report.
+   */
+  tags?: string[];
+  /** `false`: a failure of this check leaves the report a success, marked degraded. Default true. */
+  critical?: boolean;
+  /** Runs the check every `interval` ms in the background instead of on request. */
+  interval?: number;
+  /** For a background check: a result older than this many ms is reported as failed. Default 3 × interval. */
+  maxStaleness?: number;
+}
+
+/** Which checks a report covers: one tag, one check, and/or checks to leave out. */
+export interface HealthCheckSelection {
+  tag?: string;
+  check?: string;
+  exclude?: readonly string[];
 }
 
 /** One check's entry in the report, keys as in the seed library. */
@@ -40,12 +68,19 @@ export interface HealthCheckResult {
   expires: number;
   /** Seconds the check took. */
   response_time: number;
+  /** Present (false) only on a non-critical check. */
+  critical?: false;
+  /** The measurement a check returned, if any. */
+  observedValue?: unknown;
+  observedUnit?: string;
 }
 
 /** The report served at the health route by the default handlers. */
 export interface HealthReport {
   hostname: string;
   status: 'success' | 'failure';
+  /** Present (true) when the report succeeds although a non-critical check failed. */
+  degraded?: true;
   /** Epoch seconds at which this report was assembled. */
   timestamp: number;
   results: HealthCheckResult[];

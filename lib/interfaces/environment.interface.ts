@@ -1,3 +1,4 @@
+import type { CanActivate, Type } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 
 /** A section of the environment dump: a value, or a function producing one (sync, Promise or Observable). */
@@ -28,4 +29,6 @@ export interface EnvironmentOptions {
     | (() => Record<string, unknown> | Promise<Record<string, unknown>>);
   /** More key names to scrub: a string matches keys containing it (any case), a RegExp is tested on the key. */
   scrub?: Array<string | RegExp>;
+  /** Guards applied to the environment route, e.g. an authentication guard. */
+  guards?: Array<Type<CanActivate> | CanActivate>;
 }

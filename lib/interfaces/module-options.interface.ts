@@ -1,9 +1,38 @@
-import type { FactoryProvider, ModuleMetadata, Type } from '@nestjs/common';
-import type { HealthReport } from './check.interface.js';
+import type {
+  CanActivate,
+  FactoryProvider,
+  ModuleMetadata,
+  Type,
+} from '@nestjs/common';
+import type { HealthCheckResult, HealthReport } from './check.interface.js';
 import type { EnvironmentOptions } from './environment.interface.js';
 
 /** Builds the response body from a report; a string is sent as it is, anything else as JSON. */
 export type HealthReportHandler = (report: HealthReport) => unknown;
+
+/** Body format of the health routes. */
+export type ReportFormat = 'seed' | 'ietf';
+
+/** A check, or the overall status of all checks, flipped between passing and failing. */
+export type HealthStatusChange =
+  | {
+      type: 'check';
+      name: string;
+      /** The last result before the flip; undefined for a check's first result. */
+      previous: HealthCheckResult | undefined;
+      current: HealthCheckResult;
+    }
+  | {
+      type: 'overall';
+      previous: HealthReport['status'];
+      current: HealthReport['status'];
+    };
+
+/** Called on every status flip; may return a Promise. Errors are logged and otherwise ignored. */
+export type HealthStatusListener = (change: HealthStatusChange) => unknown;
+
+/** Nest guards, as classes or instances. */
+export type HealthcheckGuards = Array<Type<CanActivate> | CanActivate>;
 
 /** Options of `HealthcheckModule.forRoot()`. */
 export interface HealthcheckModuleOptions {
@@ -29,14 +58,26 @@ export interface HealthcheckModuleOptions {
   failedHandler?: HealthReportHandler;
   /** The environment dump: off unless given; `true` = every default. */
   environment?: boolean | EnvironmentOptions;
+  /** Body format: `seed` (the seed library's report, default) or `ietf` (application/health+json). */
+  format?: ReportFormat;
+  /** `false` leaves check outputs out of the HTTP bodies (status and names only). Default true. */
+  showDetails?: boolean;
+  /** Milliseconds the shutdown waits, with /ready failing, before the HTTP server closes. Default 0. */
+  shutdownDelay?: number;
+  /** Called when a check or the overall status flips. */
+  onStatusChange?: HealthStatusListener;
+  /** Guards applied to the health routes. */
+  guards?: HealthcheckGuards;
 }
 
 /** Options that decide which routes exist; they must be known before the factory of `forRootAsync` runs. */
 export interface HealthcheckRouteOptions {
   /** Route of the health report; default `healthcheck`. */
   path?: string;
-  /** Enables the environment route (`true`, or `{ path }`); off unless given. */
-  environment?: boolean | { path?: string };
+  /** Enables the environment route (`true`, or `{ path, guards }`); off unless given. */
+  environment?: boolean | { path?: string; guards?: HealthcheckGuards };
+  /** Guards applied to the health routes. */
+  guards?: HealthcheckGuards;
 }
 
 /** A class that creates the module options, for `forRootAsync({ useClass })`. */

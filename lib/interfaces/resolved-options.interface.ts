@@ -1,4 +1,9 @@
-import type { HealthReportHandler } from './module-options.interface.js';
+import type {
+  HealthcheckGuards,
+  HealthReportHandler,
+  HealthStatusListener,
+  ReportFormat,
+} from './module-options.interface.js';
 
 /** Per-check timing settings after defaults are applied; a TTL of 0 means "not cached". */
 export interface CheckTiming {
@@ -15,6 +20,7 @@ export interface ResolvedEnvironmentOptions {
   includeConfig: boolean;
   config?: () => unknown;
   scrub: Array<string | RegExp>;
+  guards: HealthcheckGuards;
 }
 
 /** Module options after validation, with every default filled in. */
@@ -28,4 +34,9 @@ export interface ResolvedHealthcheckOptions {
   successHandler?: HealthReportHandler;
   failedHandler?: HealthReportHandler;
   environment: ResolvedEnvironmentOptions | null;
+  format: ReportFormat;
+  showDetails: boolean;
+  shutdownDelay: number;
+  onStatusChange?: HealthStatusListener;
+  guards: HealthcheckGuards;
 }

@@ -18,10 +18,17 @@ export function resolveAsyncModuleOptions(
   const routes = resolveModuleOptions({
     path: topLevel.path,
     environment: topLevel.environment,
+    guards: topLevel.guards,
   });
-  const resolved = resolveModuleOptions(fromFactory ?? {});
+  const resolved = {
+    ...resolveModuleOptions(fromFactory ?? {}),
+    guards: routes.guards,
+  };
   if (fromFactory?.path !== undefined && resolved.path !== routes.path) {
     throw new Error(asyncRouteOptionMismatch('path'));
+  }
+  if (fromFactory?.guards !== undefined) {
+    throw new Error(asyncRouteOptionMismatch('guards'));
   }
   const factoryEnvironment = fromFactory?.environment;
   if (factoryEnvironment === undefined || factoryEnvironment === false) {
@@ -43,9 +50,13 @@ export function resolveAsyncModuleOptions(
   ) {
     throw new Error(asyncRouteOptionMismatch('environment.path'));
   }
+  if (typeof factoryEnvironment === 'object' && factoryEnvironment.guards) {
+    throw new Error(asyncRouteOptionMismatch('environment.guards'));
+  }
+  const { path, guards } = routes.environment;
   return {
     ...resolved,
     path: routes.path,
-    environment: { ...resolved.environment, path: routes.environment.path },
+    environment: { ...resolved.environment, path, guards },
   };
 }

@@ -6,7 +6,11 @@ import {
 } from '../healthcheck.messages.js';
 import type { HealthCheckOptions } from '../interfaces/check.interface.js';
 import type { EnvironmentOptions } from '../interfaces/environment.interface.js';
-import type { HealthReportHandler } from '../interfaces/module-options.interface.js';
+import type {
+  HealthReportHandler,
+  HealthStatusListener,
+  ReportFormat,
+} from '../interfaces/module-options.interface.js';
 import type {
   CheckTiming,
   ResolvedEnvironmentOptions,
@@ -17,10 +21,13 @@ import {
   EXPECTED,
   type OptionErrorReporter,
   readBoolean,
+  readDelay,
+  readGuards,
   readHeaders,
   readOptionalFunction,
   readPath,
   readStatus,
+  readTags,
   readTimeout,
   readTtl,
 } from './option-validators.js';
@@ -38,6 +45,11 @@ export const MODULE_OPTION_KEYS = [
   'successHandler',
   'failedHandler',
   'environment',
+  'format',
+  'showDetails',
+  'shutdownDelay',
+  'onStatusChange',
+  'guards',
 ];
 
 const ENVIRONMENT_OPTION_KEYS = [
@@ -48,9 +60,21 @@ const ENVIRONMENT_OPTION_KEYS = [
   'includeConfig',
   'config',
   'scrub',
+  'guards',
 ];
 
-const CHECK_OPTION_KEYS = ['name', 'timeout', 'successTtl', 'failedTtl'];
+const CHECK_OPTION_KEYS = [
+  'name',
+  'timeout',
+  'successTtl',
+  'failedTtl',
+  'tags',
+  'critical',
+  'interval',
+  'maxStaleness',
+];
+
+const FORMATS: readonly ReportFormat[] = ['seed', 'ietf'];
 
 const reportModuleOption: OptionErrorReporter = (option, expected, got) => {
   throw new Error(invalidOption(option, expected, got));
@@ -106,7 +130,24 @@ export function resolveModuleOptions(
       report,
     ),
     environment: resolveEnvironmentOptions(raw.environment),
+    format: readFormat(raw.format),
+    showDetails: readBoolean(raw.showDetails, true, 'showDetails', report),
+    shutdownDelay: readDelay(raw.shutdownDelay, 0, 'shutdownDelay', report),
+    onStatusChange: readOptionalFunction<HealthStatusListener>(
+      raw.onStatusChange,
+      'onStatusChange',
+      EXPECTED.listener,
+      report,
+    ),
+    guards: readGuards(raw.guards, 'guards', report),
   };
+}
+
+function readFormat(value: unknown): ReportFormat {
+  if (value === undefined) return 'seed';
+  return FORMATS.includes(value as ReportFormat)
+    ? (value as ReportFormat)
+    : reportModuleOption('format', EXPECTED.format, describeValue(value));
 }
 
 /** Validates the `environment` option; `null` when the environment route is off. */
@@ -164,6 +205,7 @@ export function resolveEnvironmentOptions(
     ),
     config: readConfigSource(raw.config),
     scrub: readScrubPatterns(raw.scrub),
+    guards: readGuards(raw.guards, 'environment.guards', report),
   };
 }
 
@@ -223,10 +265,14 @@ function readObject(
   return value as Record<string, unknown>;
 }
 
-/** A check's options after validation: its name and its timing with the module's defaults filled in. */
+/** A check's options after validation, with the module's defaults filled in. */
 export interface ResolvedCheckOptions {
   name: string;
   timing: CheckTiming;
+  tags: string[];
+  critical: boolean;
+  /** Set for a background check, with the age after which its result counts as failed. */
+  background?: { interval: number; maxStaleness: number };
 }
 
 /**
@@ -284,5 +330,34 @@ export function resolveCheckOptions(
         report,
       ),
     },
+    tags: readTags(raw.tags, 'tags', report),
+    critical: readBoolean(raw.critical, true, 'critical', report),
+    background: readBackground(raw, report),
+  };
+}
+
+function readBackground(
+  raw: HealthCheckOptions,
+  report: OptionErrorReporter,
+): ResolvedCheckOptions['background'] {
+  if (raw.interval === undefined) {
+    if (raw.maxStaleness !== undefined) {
+      report(
+        'maxStaleness',
+        'to be given together with interval',
+        'no interval',
+      );
+    }
+    return undefined;
+  }
+  const interval = readTimeout(raw.interval, 0, 'interval', report);
+  return {
+    interval,
+    maxStaleness: readTimeout(
+      raw.maxStaleness,
+      interval * 3,
+      'maxStaleness',
+      report,
+    ),
   };
 }

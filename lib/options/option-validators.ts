@@ -1,4 +1,5 @@
 import { MAX_TIMER_MS } from '../healthcheck.constants.js';
+import type { HealthcheckGuards } from '../interfaces/module-options.interface.js';
 import { describeValue } from '../serialization/describe-value.js';
 
 /** Reports one invalid option; the callers decide how the message names its owner. */
@@ -17,6 +18,11 @@ export const EXPECTED = {
   path: "a route path such as 'healthcheck' or '/healthcheck'",
   boolean: 'true or false',
   name: 'a non-empty string',
+  delay: `a number of milliseconds between 0 and ${MAX_TIMER_MS}`,
+  guards: 'an array of guard classes or instances (objects with canActivate)',
+  tags: 'an array of tags made of letters, digits, "_", "-" and "."',
+  format: "'seed' or 'ietf'",
+  listener: 'a function (change) => void',
 } as const;
 
 /** Returns the TTL in ms (0 = not cached), or reports why it is invalid. */
@@ -55,6 +61,48 @@ export function readStatus(
   return isNumberBetween(value, 100, 599) && Number.isInteger(value)
     ? value
     : report(option, EXPECTED.status, describeValue(value));
+}
+
+export function readDelay(
+  value: unknown,
+  fallback: number,
+  option: string,
+  report: OptionErrorReporter,
+): number {
+  if (value === undefined) return fallback;
+  return isNumberBetween(value, 0, MAX_TIMER_MS)
+    ? value
+    : report(option, EXPECTED.delay, describeValue(value));
+}
+
+export function readGuards(
+  value: unknown,
+  option: string,
+  report: OptionErrorReporter,
+): HealthcheckGuards {
+  if (value === undefined) return [];
+  const isGuard = (guard: unknown) =>
+    typeof guard === 'function' ||
+    (typeof guard === 'object' &&
+      guard !== null &&
+      typeof (guard as { canActivate?: unknown }).canActivate === 'function');
+  return Array.isArray(value) && value.every(isGuard)
+    ? [...(value as HealthcheckGuards)]
+    : report(option, EXPECTED.guards, describeValue(value));
+}
+
+export function readTags(
+  value: unknown,
+  option: string,
+  report: OptionErrorReporter,
+): string[] {
+  if (value === undefined) return [];
+  const valid =
+    Array.isArray(value) &&
+    value.every((tag) => typeof tag === 'string' && /^[\w.-]+$/.test(tag));
+  return valid
+    ? [...new Set(value as string[])]
+    : report(option, EXPECTED.tags, describeValue(value));
 }
 
 function isNumberBetween(

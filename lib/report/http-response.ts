@@ -5,20 +5,20 @@ export interface HttpResponse {
   readonly body: string;
 }
 
-const JSON_HEADERS = {
-  'Content-Type': 'application/json; charset=utf-8',
-  'Cache-Control': 'no-store',
-};
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
-/** JSON content type and `Cache-Control: no-store`, with the configured headers merged over them. */
+/** The content type and `Cache-Control: no-store`, with the configured headers merged over them. */
 export function baseHeaders(
   configured: Record<string, string> = {},
+  contentType: string = JSON_CONTENT_TYPE,
 ): ReadonlyArray<readonly [string, string]> {
   const merged = new Map<string, readonly [string, string]>();
-  for (const [name, value] of Object.entries({
-    ...JSON_HEADERS,
+  const headers = {
+    'Content-Type': contentType,
+    'Cache-Control': 'no-store',
     ...configured,
-  })) {
+  };
+  for (const [name, value] of Object.entries(headers)) {
     merged.set(name.toLowerCase(), [name, value]);
   }
   return [...merged.values()];

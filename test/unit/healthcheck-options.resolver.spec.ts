@@ -21,6 +21,11 @@ describe('resolveModuleOptions', () => {
       successHandler: undefined,
       failedHandler: undefined,
       environment: null,
+      format: 'seed',
+      showDetails: true,
+      shutdownDelay: 0,
+      onStatusChange: undefined,
+      guards: [],
     });
   });
 
@@ -48,6 +53,7 @@ describe('resolveModuleOptions', () => {
       includeConfig: true,
       config: undefined,
       scrub: [],
+      guards: [],
     });
   });
 

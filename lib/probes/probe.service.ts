@@ -1,0 +1,62 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { setTimeout as delay } from 'node:timers/promises';
+import { HealthCheckRunner } from '../checks/health-check.runner.js';
+import { HEALTHCHECK_RESOLVED_OPTIONS } from '../healthcheck.constants.js';
+import { readinessShuttingDown } from '../healthcheck.messages.js';
+import type { HealthReport } from '../interfaces/check.interface.js';
+import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.interface.js';
+import { assembleReport } from '../report/health-report.js';
+import { hostname } from 'node:os';
+
+/**
+ * The meaning of the Kubernetes probes on top of the check groups: readiness fails once shutdown begins, and
+ * startup stays passed once it has passed.
+ */
+@Injectable()
+export class ProbeService implements OnModuleDestroy {
+  private shutdownReport?: HealthReport;
+  private startupPassed?: HealthReport;
+
+  constructor(
+    private readonly runner: HealthCheckRunner,
+    @Inject(HEALTHCHECK_RESOLVED_OPTIONS)
+    private readonly options: ResolvedHealthcheckOptions,
+  ) {}
+
+  liveness(): Promise<HealthReport> {
+    return this.runner.run({ tag: 'liveness' });
+  }
+
+  async readiness(): Promise<HealthReport> {
+    return this.shutdownReport ?? this.runner.run({ tag: 'readiness' });
+  }
+
+  async startup(): Promise<HealthReport> {
+    if (this.startupPassed) return this.startupPassed;
+    const report = await this.runner.run({ tag: 'startup' });
+    if (report.status === 'success') this.startupPassed = report;
+    return report;
+  }
+
+  /** Shutdown begins: readiness fails from now on, and the shutdown waits `shutdownDelay` ms with the server up. */
+  async onModuleDestroy(): Promise<void> {
+    const now = Date.now();
+    this.shutdownReport = assembleReport(
+      hostname(),
+      [
+        {
+          checker: 'shutdown',
+          output: readinessShuttingDown,
+          passed: false,
+          timestamp: now / 1000,
+          expires: now / 1000,
+          response_time: 0,
+        },
+      ],
+      now,
+    );
+    if (this.options.shutdownDelay > 0) {
+      await delay(this.options.shutdownDelay);
+    }
+  }
+}
