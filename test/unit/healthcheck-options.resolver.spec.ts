@@ -6,6 +6,7 @@ import {
 import { HealthcheckModule } from '../../lib/index.js';
 import {
   MODULE_OPTION_KEYS,
+  resolveCheckOptions,
   resolveModuleOptions,
 } from '../../lib/options/healthcheck-options.resolver.js';
 
@@ -152,6 +153,50 @@ describe('resolveModuleOptions', () => {
   it('makes forRoot() throw at once on invalid options', () => {
     expect(() => HealthcheckModule.forRoot({ successTtl: -5 })).toThrow(
       /"successTtl"/,
+    );
+  });
+});
+
+describe('options of probes and formats', () => {
+  it.each([
+    ['format', 'xml', "'seed' or 'ietf'"],
+    ['showDetails', 'no', 'true or false'],
+    ['shutdownDelay', -1, 'a number of milliseconds between 0 and 2147483647'],
+    ['onStatusChange', 'log', 'a function (change) => void'],
+    ['guards', [42], 'an array of guard classes or instances (objects with canActivate)'],
+  ])('rejects %s = %p', (option, value, expected) => {
+    expect(() => resolveModuleOptions({ [option]: value })).toThrow(
+      new RegExp(`"${option}": expected ${expected.replace(/[()]/g, '\\$&')}`),
+    );
+  });
+});
+
+describe('resolveCheckOptions', () => {
+  const defaults = { timeout: 10_000, successTtl: 27_000, failedTtl: 9_000 };
+  const resolve = (options: object) =>
+    resolveCheckOptions(options, 'method', defaults, 'Probe.method');
+
+  it('reads tags, criticality and background settings', () => {
+    expect(resolve({ tags: ['readiness', 'db', 'db'], critical: false, interval: 5_000 })).toEqual({
+      name: 'method',
+      timing: defaults,
+      tags: ['readiness', 'db'],
+      critical: false,
+      background: { interval: 5_000, maxStaleness: 15_000 },
+    });
+  });
+
+  it.each([
+    [{ tags: 'readiness' }, 'tags'],
+    [{ tags: ['has space'] }, 'tags'],
+    [{ critical: 'no' }, 'critical'],
+    [{ interval: 0 }, 'interval'],
+    [{ maxStaleness: 1_000 }, 'maxStaleness'],
+    [{ interval: 1_000, maxStaleness: -1 }, 'maxStaleness'],
+    [{ tag: 'readiness' }, 'tag'],
+  ])('rejects %p, naming the option and the check', (options, option) => {
+    expect(() => resolve(options)).toThrow(
+      new RegExp(`Invalid option "${option}" of health check Probe.method`),
     );
   });
 });
