@@ -163,7 +163,11 @@ describe('options of probes and formats', () => {
     ['showDetails', 'no', 'true or false'],
     ['shutdownDelay', -1, 'a number of milliseconds between 0 and 2147483647'],
     ['onStatusChange', 'log', 'a function (change) => void'],
-    ['guards', [42], 'an array of guard classes or instances (objects with canActivate)'],
+    [
+      'guards',
+      [42],
+      'an array of guard classes or instances (objects with canActivate)',
+    ],
   ])('rejects %s = %p', (option, value, expected) => {
     expect(() => resolveModuleOptions({ [option]: value })).toThrow(
       new RegExp(`"${option}": expected ${expected.replace(/[()]/g, '\\$&')}`),
@@ -177,7 +181,13 @@ describe('resolveCheckOptions', () => {
     resolveCheckOptions(options, 'method', defaults, 'Probe.method');
 
   it('reads tags, criticality and background settings', () => {
-    expect(resolve({ tags: ['readiness', 'db', 'db'], critical: false, interval: 5_000 })).toEqual({
+    expect(
+      resolve({
+        tags: ['readiness', 'db', 'db'],
+        critical: false,
+        interval: 5_000,
+      }),
+    ).toEqual({
       name: 'method',
       timing: defaults,
       tags: ['readiness', 'db'],

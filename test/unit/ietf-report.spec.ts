@@ -1,6 +1,9 @@
 import type { HealthReport } from '../../lib/index.js';
 import { toIetfReport } from '../../lib/report/ietf-report.js';
-import { formatReportBody, withoutDetails } from '../../lib/report/report-body.js';
+import {
+  formatReportBody,
+  withoutDetails,
+} from '../../lib/report/report-body.js';
 
 const at = Date.parse('2026-01-01T00:00:00Z') / 1000;
 
@@ -85,7 +88,10 @@ describe('toIetfReport (draft-inadarei-api-health-check)', () => {
     });
     const ietf = toIetfReport(degraded, true);
     expect(ietf.status).toBe('warn');
-    expect(ietf.checks.recommendations[0]).toMatchObject({ status: 'warn', output: 'slow' });
+    expect(ietf.checks.recommendations[0]).toMatchObject({
+      status: 'warn',
+      output: 'slow',
+    });
   });
 
   it('leaves out outputs and measurements when details are hidden', () => {
@@ -99,13 +105,19 @@ describe('toIetfReport (draft-inadarei-api-health-check)', () => {
 
 describe('formatReportBody', () => {
   it('serves the seed report as it is by default', () => {
-    expect(JSON.parse(formatReportBody(report(), { format: 'seed', showDetails: true }))).toEqual(
-      report(),
-    );
+    expect(
+      JSON.parse(
+        formatReportBody(report(), { format: 'seed', showDetails: true }),
+      ),
+    ).toEqual(report());
   });
 
   it('reduces results to names and outcomes when details are hidden', () => {
-    expect(JSON.parse(formatReportBody(report(), { format: 'seed', showDetails: false }))).toEqual({
+    expect(
+      JSON.parse(
+        formatReportBody(report(), { format: 'seed', showDetails: false }),
+      ),
+    ).toEqual({
       hostname: 'api-1',
       status: 'success',
       timestamp: at,

@@ -69,12 +69,15 @@ describe('HealthCheckRunner selections', () => {
     [{ check: 'nope' }, 'check', 'nope'],
     [{ tag: 'nope' }, 'tag', 'nope'],
     [{ exclude: ['nope'] }, 'check', 'nope'],
-  ] as const)('refuses the unknown selection %p', async (selection, kind, value) => {
-    const { runner } = runnerWithGroups();
-    const attempt = runner.run(selection);
-    await expect(attempt).rejects.toBeInstanceOf(UnknownSelectionError);
-    await expect(attempt).rejects.toThrow(unknownSelection(kind, value));
-  });
+  ] as const)(
+    'refuses the unknown selection %p',
+    async (selection, kind, value) => {
+      const { runner } = runnerWithGroups();
+      const attempt = runner.run(selection);
+      await expect(attempt).rejects.toBeInstanceOf(UnknownSelectionError);
+      await expect(attempt).rejects.toThrow(unknownSelection(kind, value));
+    },
+  );
 
   it('shares one cached result of a check between every report that includes it', async () => {
     const { runner, database } = runnerWithGroups();
@@ -89,11 +92,17 @@ describe('non-critical checks', () => {
   it('leave the report a success marked degraded, with the result failed and marked non-critical', async () => {
     const { runner } = createRunner();
     runner.addCheck('core', () => true);
-    runner.addCheck('recommendations', () => [false, 'slow'], { critical: false });
+    runner.addCheck('recommendations', () => [false, 'slow'], {
+      critical: false,
+    });
     const report = await runner.run();
     expect(report.status).toBe('success');
     expect(report.degraded).toBe(true);
-    expect(report.results[1]).toMatchObject({ passed: false, critical: false, output: 'slow' });
+    expect(report.results[1]).toMatchObject({
+      passed: false,
+      critical: false,
+      output: 'slow',
+    });
     expect(report.results[0]).not.toHaveProperty('critical');
   });
 
@@ -108,14 +117,19 @@ describe('non-critical checks', () => {
 });
 
 describe('background checks', () => {
-  beforeEach(() => jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') }));
+  beforeEach(() =>
+    jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') }),
+  );
   afterEach(() => jest.useRealTimers());
 
   it('reports "pending" until the first run ends, without blocking bootstrap', async () => {
     const { runner } = createRunner();
     runner.addCheck(
       'slow',
-      () => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 1_000)),
+      () =>
+        new Promise<boolean>((resolve) =>
+          setTimeout(() => resolve(true), 1_000),
+        ),
       { interval: 10_000 },
     );
     runner.onApplicationBootstrap();
@@ -218,21 +232,29 @@ describe('status change events', () => {
     healthy = true;
     await runner.run();
     expect(changes.slice(2)).toEqual([
-      expect.objectContaining({ type: 'check', name: 'db', current: expect.objectContaining({ passed: true }) }),
+      expect.objectContaining({
+        type: 'check',
+        name: 'db',
+        current: expect.objectContaining({ passed: true }),
+      }),
       { type: 'overall', previous: 'failure', current: 'success' },
     ]);
   });
 
   it('do not flip the overall status for a non-critical check', async () => {
     const changes: HealthStatusChange[] = [];
-    const { runner } = createRunner({ onStatusChange: (change) => void changes.push(change) });
+    const { runner } = createRunner({
+      onStatusChange: (change) => void changes.push(change),
+    });
     runner.addCheck('extra', () => false, { critical: false });
     await runner.run();
     expect(changes.map((change) => change.type)).toEqual(['check']);
   });
 
   it('survive a listener that throws or rejects', async () => {
-    const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const error = jest
+      .spyOn(Logger.prototype, 'error')
+      .mockImplementation(() => undefined);
     const { runner } = createRunner({
       onStatusChange: (change) => {
         if (change.type === 'check') throw new Error('pager down');
