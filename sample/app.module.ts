@@ -5,12 +5,15 @@ import { AppInfo } from './app-info.js';
 import { DependencyHealth } from './health/dependency.health.js';
 import { DiskHealth } from './health/disk.health.js';
 import { RuntimeHealth } from './health/runtime.health.js';
+import { WarmupHealth } from './health/warmup.health.js';
 
 @Module({
   imports: [
     HealthcheckModule.forRoot({
       successHeaders: { 'X-Health': 'ok' },
       failedHeaders: { 'X-Health': 'failing' },
+      failedStatus: 503,
+      shutdownDelay: Number(process.env.SHUTDOWN_DELAY_MS ?? 0),
       environment: {
         config: () => ({
           port: Number(process.env.PORT ?? 3000),
@@ -21,6 +24,12 @@ import { RuntimeHealth } from './health/runtime.health.js';
     }),
   ],
   controllers: [AppController],
-  providers: [RuntimeHealth, DiskHealth, DependencyHealth, AppInfo],
+  providers: [
+    RuntimeHealth,
+    DiskHealth,
+    DependencyHealth,
+    WarmupHealth,
+    AppInfo,
+  ],
 })
 export class AppModule {}

@@ -9,7 +9,7 @@ import { HealthCheck, type HealthCheckContext } from 'nestjs-healthcheck';
 export class DependencyHealth {
   private readonly url = process.env.DEPENDENCY_URL;
 
-  @HealthCheck({ name: 'http_dependency', timeout: 2_000 })
+  @HealthCheck({ name: 'http_dependency', timeout: 2_000, tags: ['readiness'] })
   async dependency({
     signal,
   }: HealthCheckContext): Promise<[boolean, unknown]> {

@@ -8,7 +8,7 @@ const MAX_EVENT_LOOP_DELAY_MS = Number(
 );
 const MAX_HEAP_RATIO = Number(process.env.MAX_HEAP_RATIO ?? 0.9);
 
-/** Checks of the process itself: a blocked event loop or a nearly full heap. */
+/** Checks of the process itself (liveness): a blocked event loop or a nearly full heap. */
 @Injectable()
 export class RuntimeHealth implements OnModuleDestroy {
   private readonly eventLoopDelay = monitorEventLoopDelay({ resolution: 20 });
@@ -17,7 +17,7 @@ export class RuntimeHealth implements OnModuleDestroy {
     this.eventLoopDelay.enable();
   }
 
-  @HealthCheck({ name: 'event_loop', successTtl: 5_000 })
+  @HealthCheck({ name: 'event_loop', successTtl: 5_000, tags: ['liveness'] })
   eventLoop(): [boolean, Record<string, number>] {
     const p99Ms = this.eventLoopDelay.percentile(99) / 1e6;
     const meanMs = this.eventLoopDelay.mean / 1e6;
@@ -28,7 +28,7 @@ export class RuntimeHealth implements OnModuleDestroy {
     ];
   }
 
-  @HealthCheck({ name: 'heap' })
+  @HealthCheck({ name: 'heap', tags: ['liveness'] })
   heap(): { passed: boolean; output: Record<string, number> } {
     const { used_heap_size: used, heap_size_limit: limit } =
       getHeapStatistics();

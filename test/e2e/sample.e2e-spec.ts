@@ -3,6 +3,9 @@ import request from 'supertest';
 import { AppModule } from '../../sample/app.module.js';
 import { createApp, PLATFORMS } from './platforms.js';
 
+const names = (body: { results: Array<{ checker: string }> }) =>
+  body.results.map((result) => result.checker);
+
 describe.each(PLATFORMS)('the sample app (%s)', (platform) => {
   let app: INestApplication;
   beforeAll(async () => {
@@ -11,14 +14,35 @@ describe.each(PLATFORMS)('the sample app (%s)', (platform) => {
   afterAll(() => app.close());
 
   it('serves its checks at /healthcheck, all passing without external services', async () => {
-    const response = await request(app.getHttpServer()).get('/healthcheck');
+    const agent = request(app.getHttpServer());
+    // disk_space runs in the background: its first result may still be pending.
+    let response = await agent.get('/healthcheck');
+    for (let attempt = 0; attempt < 100 && response.status !== 200; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      response = await agent.get('/healthcheck');
+    }
     expect(response.status).toBe(200);
     expect(response.headers['x-health']).toBe('ok');
-    expect(
-      response.body.results.map(
-        (result: { checker: string }) => result.checker,
-      ),
-    ).toEqual(['event_loop', 'heap', 'disk_space', 'http_dependency']);
+    expect(names(response.body)).toEqual([
+      'event_loop',
+      'heap',
+      'disk_space',
+      'http_dependency',
+      'warmup',
+    ]);
+  });
+
+  it('wires its checks to the Kubernetes probes', async () => {
+    const agent = request(app.getHttpServer());
+    expect(names((await agent.get('/healthcheck/live')).body)).toEqual([
+      'event_loop',
+      'heap',
+    ]);
+    expect(names((await agent.get('/healthcheck/ready')).body)).toEqual([
+      'disk_space',
+      'http_dependency',
+    ]);
+    expect((await agent.get('/healthcheck/startup')).status).toBe(200);
   });
 
   it('serves the environment with its custom application section', async () => {
