@@ -2,7 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'sample/dist', 'coverage'] },
+  {
+    ignores: ['node_modules', 'dist', 'sample/dist', 'bench/dist', 'coverage'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,0 +1,408 @@
+/**
+ * `npm run bench [-- --quick]`: starts each scenario's server in its own process, loads it with autocannon and
+ * writes the table to BENCHMARKS.md. All servers of a platform run side by side and are measured in
+ * interleaved rounds, so that drift of a shared machine hits every row alike; each row shows its median round.
+ */
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { CHECK_COUNT, SLOW_CHECK_MS } from './bench-checks.js';
+
+const quick = process.argv.includes('--quick');
+const settings = quick
+  ? {
+      warmup: 0.2,
+      round: 0.3,
+      rounds: 1,
+      connections: 50,
+      growthWarmup: 2_000,
+      growthRequests: 5_000,
+      soakSeconds: 2,
+      cold: 500,
+    }
+  : {
+      warmup: 1,
+      round: 1,
+      rounds: 3,
+      connections: 50,
+      growthWarmup: 20_000,
+      growthRequests: 100_000,
+      soakSeconds: 12,
+      cold: 500,
+    };
+
+const here = dirname(fileURLToPath(import.meta.url));
+const serverScript = join(here, 'bench-server.js');
+const platforms = ['express', 'fastify'] as const;
+type Platform = (typeof platforms)[number];
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+}
+
+interface Measurement {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+interface Row {
+  label: string;
+  scenario: string;
+  path: string;
+  /** Also measured with one connection, where latency is not queueing behind other requests. */
+  latencyProbe?: boolean;
+  server?: Server;
+  rounds: Measurement[];
+  latencyRounds: Measurement[];
+  peakRss?: number;
+}
+
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+const fixed = (value: number, digits = 2) => value.toFixed(digits);
+
+function rowsFor(): Row[] {
+  const row = (
+    label: string,
+    scenario: string,
+    path: string,
+    latencyProbe = false,
+  ): Row => ({
+    label,
+    scenario,
+    path,
+    latencyProbe,
+    rounds: [],
+    latencyRounds: [],
+  });
+  return [
+    row('1. node:http, same bytes as row 3 (floor)', 'floor', '/'),
+    row(
+      '2. Nest route, static object of the report’s size',
+      'nest-static',
+      '/static',
+      true,
+    ),
+    row(
+      '2b. the same route in an app with this module',
+      'nest-static-with-module',
+      '/static',
+    ),
+    row(
+      `3. nestjs-healthcheck, ${CHECK_COUNT} checks, cache warm`,
+      'module',
+      '/healthcheck',
+      true,
+    ),
+    row(`4. terminus, ${CHECK_COUNT} indicators`, 'terminus', '/health'),
+    row(
+      '4b. terminus, .cacheFor(27_000) on each',
+      'terminus-cached',
+      '/health',
+    ),
+    row(
+      `5. nestjs-healthcheck, ${SLOW_CHECK_MS} ms checks`,
+      'module-slow',
+      '/healthcheck',
+      true,
+    ),
+    row(
+      `6. terminus, ${SLOW_CHECK_MS} ms indicators`,
+      'terminus-slow',
+      '/health',
+      true,
+    ),
+    row(
+      `6b. terminus, ${SLOW_CHECK_MS} ms, .cacheFor(27_000)`,
+      'terminus-cached-slow',
+      '/health',
+      true,
+    ),
+  ];
+}
+
+async function startServer(
+  scenario: string,
+  platform: Platform,
+  body = '{}',
+): Promise<Server> {
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', serverScript, scenario, platform],
+    {
+      env: { ...process.env, BENCH_BODY: body },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const lines = createInterface({ input: child.stdout! });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('exit', (code) =>
+      reject(new Error(`${scenario} (${platform}) exited with ${code}`)),
+    );
+    lines.on('line', (line) => {
+      const match = /^READY (\d+)$/.exec(line);
+      if (match) resolve(Number(match[1]));
+    });
+  });
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+async function stopServer(server: Server | undefined): Promise<void> {
+  if (!server || server.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  server.child.kill('SIGKILL');
+  await exited;
+}
+
+function load(
+  url: string,
+  options: Partial<autocannon.Options>,
+): Promise<autocannon.Result> {
+  // Samples every 100 ms so that a run stops within 100 ms of its duration or amount.
+  return autocannon({
+    url,
+    connections: settings.connections,
+    sampleInt: 100,
+    ...options,
+  });
+}
+
+async function measure(url: string, connections: number): Promise<Measurement> {
+  const result = await load(url, { duration: settings.round, connections });
+  return {
+    requestsPerSecond: result.requests.total / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+/** The round with the median throughput. */
+function median(rounds: Measurement[]): Measurement {
+  const sorted = [...rounds].sort(
+    (a, b) => a.requestsPerSecond - b.requestsPerSecond,
+  );
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Peak resident memory of a process, in bytes, from /proc. */
+function peakRssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
+}
+
+async function fetchJson<T>(url: string): Promise<T> {
+  return (await fetch(url)).json() as Promise<T>;
+}
+
+/** The report body of row 3, so that rows 1 and 2 answer the same bytes. */
+async function reportBody(platform: Platform): Promise<string> {
+  const server = await startServer('module', platform);
+  try {
+    return await (await fetch(`${server.url}/healthcheck`)).text();
+  } finally {
+    await stopServer(server);
+  }
+}
+
+async function measureRows(
+  rows: Row[],
+  platform: Platform,
+  body: string,
+): Promise<void> {
+  try {
+    await Promise.all(
+      rows.map(async (row) => {
+        row.server = await startServer(row.scenario, platform, body);
+      }),
+    );
+    const url = (row: Row) => `${row.server!.url}${row.path}`;
+    for (const row of rows) await load(url(row), { duration: settings.warmup });
+    for (let round = 0; round < settings.rounds; round++) {
+      for (const row of rows) {
+        row.rounds.push(await measure(url(row), settings.connections));
+        if (row.latencyProbe)
+          row.latencyRounds.push(await measure(url(row), 1));
+      }
+    }
+    for (const row of rows) row.peakRss = peakRssOf(row.server!.child.pid!);
+  } finally {
+    await Promise.all(rows.map((row) => stopServer(row.server)));
+  }
+}
+
+async function coldCacheRuns(
+  platform: Platform,
+): Promise<Record<string, number>> {
+  const server = await startServer('module-cold', platform);
+  try {
+    await load(`${server.url}/healthcheck`, {
+      connections: settings.cold,
+      amount: settings.cold,
+    });
+    return await fetchJson<Record<string, number>>(
+      `${server.url}/bench/invocations`,
+    );
+  } finally {
+    await stopServer(server);
+  }
+}
+
+interface MemoryGrowth {
+  /** Memory after a full GC, before and after `growthRequests` requests. */
+  before: NodeJS.MemoryUsage;
+  after: NodeJS.MemoryUsage;
+  /** RSS and heap after a full GC, once per second of continuous load. */
+  soak: Array<{ rss: number; heapUsed: number }>;
+}
+
+async function memoryGrowth(platform: Platform): Promise<MemoryGrowth> {
+  const server = await startServer('module', platform);
+  const url = `${server.url}/healthcheck`;
+  const memory = () =>
+    fetchJson<NodeJS.MemoryUsage>(`${server.url}/bench/memory`);
+  try {
+    // The allocator settles on its working set during the first few thousand requests.
+    await load(url, { amount: settings.growthWarmup });
+    const before = await memory();
+    await load(url, { amount: settings.growthRequests });
+    const after = await memory();
+    const soak: MemoryGrowth['soak'] = [];
+    for (let second = 0; second < settings.soakSeconds; second++) {
+      await load(url, { duration: 1 });
+      const { rss, heapUsed } = await memory();
+      soak.push({ rss, heapUsed });
+    }
+    return { before, after, soak };
+  } finally {
+    await stopServer(server);
+  }
+}
+
+function table(rows: Row[]): string {
+  const base = median(
+    rows.find((row) => row.scenario === 'nest-static')!.rounds,
+  );
+  const floor = median(rows.find((row) => row.scenario === 'floor')!.rounds);
+  const lines = [
+    '| row | req/s | p50 ms | p99 ms | × row 2 | × row 1 | peak RSS MB | errors / non-2xx |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const row of rows) {
+    const m = median(row.rounds);
+    lines.push(
+      `| ${row.label} | ${Math.round(m.requestsPerSecond)} | ${fixed(m.p50)} | ${fixed(m.p99)} | ` +
+        `${fixed(m.requestsPerSecond / base.requestsPerSecond)} | ${fixed(m.requestsPerSecond / floor.requestsPerSecond)} | ` +
+        `${mb(row.peakRss ?? 0)} | ${m.errors} / ${m.non2xx} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function latencyTable(rows: Row[]): string {
+  const lines = [
+    '| row, one connection | req/s | p50 ms | p99 ms |',
+    '| --- | ---: | ---: | ---: |',
+  ];
+  for (const row of rows.filter((candidate) => candidate.latencyProbe)) {
+    const m = median(row.latencyRounds);
+    lines.push(
+      `| ${row.label} | ${Math.round(m.requestsPerSecond)} | ${fixed(m.p50)} | ${fixed(m.p99)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function verdicts(
+  rows: Row[],
+  runs: Record<string, number>,
+  growth: MemoryGrowth,
+): string[] {
+  const find = (scenario: string) =>
+    rows.find((row) => row.scenario === scenario)!;
+  const get = (scenario: string) => median(find(scenario).rounds);
+  const latency = (scenario: string) => median(find(scenario).latencyRounds);
+  const row2 = get('nest-static');
+  const row3 = get('module');
+  const best = Math.max(
+    get('terminus').requestsPerSecond,
+    get('terminus-cached').requestsPerSecond,
+  );
+  const ok = (pass: boolean) => (pass ? 'met' : '**not met**');
+  const growthMb = (growth.after.rss - growth.before.rss) / 1024 / 1024;
+  const heapGrowthMb =
+    (growth.after.heapUsed - growth.before.heapUsed) / 1024 / 1024;
+  const soakMb = growth.soak.map((sample) => sample.rss / 1024 / 1024);
+  const heapMb = growth.soak.map((sample) => sample.heapUsed / 1024 / 1024);
+  const withModule =
+    get('nest-static-with-module').requestsPerSecond / row2.requestsPerSecond;
+  const slow = latency('module-slow');
+  const plain = latency('terminus-slow');
+  return [
+    `- Row 3 ≥ 0.90 × row 2: ${fixed(row3.requestsPerSecond / row2.requestsPerSecond)} × ` +
+      `(${ok(row3.requestsPerSecond >= 0.9 * row2.requestsPerSecond)}); ${fixed(row3.requestsPerSecond / best)} × terminus at its best.`,
+    `- Row 5 p50 < 2 ms while row 6 p50 ≥ ${SLOW_CHECK_MS} ms, one connection: ${fixed(slow.p50)} ms vs ${fixed(plain.p50)} ms ` +
+      `(${ok(slow.p50 < 2 && plain.p50 >= SLOW_CHECK_MS)}); at ${settings.connections} connections ` +
+      `${fixed(get('module-slow').p50)} ms vs ${fixed(get('terminus-slow').p50)} ms, where the static route's own p50 is ${fixed(row2.p50)} ms.`,
+    `- Row 7, ${settings.cold} concurrent requests on a cold cache, runs per check: ${JSON.stringify(runs)} ` +
+      `(${ok(Object.values(runs).every((count) => count === 1))}).`,
+    `- RSS growth over ${settings.growthRequests} requests (after ${settings.growthWarmup} to warm up), each read after a ` +
+      `full GC: ${fixed(growthMb, 1)} MB, from ${mb(growth.before.rss)} to ${mb(growth.after.rss)} MB (${ok(growthMb < 10)}); ` +
+      `heap used ${fixed(heapGrowthMb, 2)} MB.`,
+    `- Soak, ${growth.soak.length} s of load, after a full GC each second: RSS ${fixed(Math.min(...soakMb), 1)}–${fixed(Math.max(...soakMb), 1)} MB ` +
+      `(first ${fixed(soakMb[0], 1)}, last ${fixed(soakMb.at(-1)!, 1)}); heap used first ${fixed(heapMb[0], 1)}, last ${fixed(heapMb.at(-1)!, 1)} MB.`,
+    `- Other routes: the static route in an app with the module runs at ${fixed(withModule)} × the same route without it.`,
+  ];
+}
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  const sections: string[] = [];
+  for (const platform of platforms) {
+    const body = await reportBody(platform);
+    const rows = rowsFor();
+    await measureRows(rows, platform, body);
+    const runs = await coldCacheRuns(platform);
+    const growth = await memoryGrowth(platform);
+    sections.push(
+      `## ${platform}\n\nReport body: ${Buffer.byteLength(body)} bytes.\n\n${table(rows)}\n\n` +
+        `Latency without queueing (one connection):\n\n${latencyTable(rows)}\n\n` +
+        `Targets, row 7 and memory:\n\n${verdicts(rows, runs, growth).join('\n')}`,
+    );
+    process.stdout.write(`${sections.at(-1)}\n\n`);
+  }
+  const cpus = os.cpus();
+  const seconds = Math.round((Date.now() - startedAt) / 1000);
+  const header = [
+    '# Benchmarks',
+    '',
+    `Measured by \`npm run bench${quick ? ' -- --quick' : ''}\` on ${new Date().toISOString().slice(0, 10)}: ` +
+      `${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${mb(os.totalmem())} MB, Node.js ${process.version}, ` +
+      `${os.platform()} ${os.release()}. Whole run: ${seconds} s.`,
+    '',
+    `Every server runs in its own process; all servers of a platform run side by side and are loaded in turn, ` +
+      `${settings.rounds} round(s) of ${settings.round} s each after a ${settings.warmup} s warm-up, by autocannon ` +
+      `with ${settings.connections} connections from the runner's process on the same machine; each row shows its ` +
+      'median round. Ratios compare rows of the same run: absolute numbers drift on shared machines, ratios hold. ' +
+      "autocannon's latency histogram has a resolution of 1 ms.",
+    ...(quick
+      ? [
+          '',
+          'A quick run checks that the suite works; its runs are too short to judge the targets.',
+        ]
+      : []),
+  ].join('\n');
+  const document = `${header}\n\n${sections.join('\n\n')}\n`;
+  if (!quick) writeFileSync(join(here, '..', '..', 'BENCHMARKS.md'), document);
+  process.stdout.write(`Whole run: ${seconds} s\n`);
+}
+
+await main();

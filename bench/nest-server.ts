@@ -1,0 +1,132 @@
+/**
+ * A Nest benchmark server (see bench-server.ts), loaded only for the scenarios that need Nest, so the floor
+ * server's process holds nothing else.
+ */
+import 'reflect-metadata';
+import {
+  Controller,
+  Get,
+  type DynamicModule,
+  Injectable,
+  type Type,
+} from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import {
+  HealthCheck as TerminusHealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  TerminusModule,
+} from '@nestjs/terminus';
+import { HealthCheckRunner, HealthcheckModule } from 'nestjs-healthcheck';
+import { CHECK_NAMES, invocations, probeDependency } from './bench-checks.js';
+
+const [scenario, platform] = process.argv.slice(2);
+const staticBody = process.env.BENCH_BODY ?? '{}';
+
+@Controller('static')
+class StaticController {
+  private readonly body = JSON.parse(staticBody) as object;
+
+  @Get()
+  get(): object {
+    return this.body;
+  }
+}
+
+@Controller('bench')
+class InvocationsController {
+  @Get('invocations')
+  get(): Record<string, number> {
+    return invocations;
+  }
+
+  /** Memory after a full collection (the process runs with --expose-gc), so growth is not GC timing. */
+  @Get('memory')
+  memory(): NodeJS.MemoryUsage {
+    (globalThis as { gc?: () => void }).gc?.();
+    return process.memoryUsage();
+  }
+}
+
+/** Registers the five checks by hand, so that one class serves the fast and the slow scenarios. */
+@Injectable()
+class ModuleChecks {
+  constructor(runner: HealthCheckRunner) {
+    const slow = scenario.endsWith('-slow') || scenario === 'module-cold';
+    for (const name of CHECK_NAMES) {
+      runner.addCheck(name, async () => {
+        await probeDependency(name, slow);
+        return [true, `${name} ok`];
+      });
+    }
+  }
+}
+
+function terminusController(cached: boolean, slow: boolean): Type<unknown> {
+  @Controller('health')
+  class TerminusController {
+    constructor(
+      private readonly health: HealthCheckService,
+      private readonly indicators: HealthIndicatorService,
+    ) {}
+
+    @Get()
+    @TerminusHealthCheck()
+    check() {
+      return this.health.check(
+        CHECK_NAMES.map((name) => () => {
+          const attempt = this.indicators
+            .check(name)
+            .attempt(() => probeDependency(name, slow));
+          return cached ? attempt.cacheFor(27_000) : attempt;
+        }),
+      );
+    }
+  }
+  return TerminusController;
+}
+
+function moduleFor(name: string): DynamicModule {
+  const base = { module: class BenchModule {} } as DynamicModule;
+  switch (name) {
+    case 'nest-static':
+      return { ...base, controllers: [StaticController] };
+    case 'nest-static-with-module':
+    case 'module':
+    case 'module-slow':
+    case 'module-cold':
+      return {
+        ...base,
+        imports: [HealthcheckModule.forRoot()],
+        controllers: [StaticController, InvocationsController],
+        providers: [ModuleChecks],
+      };
+    case 'terminus':
+    case 'terminus-cached':
+    case 'terminus-slow':
+    case 'terminus-cached-slow':
+      return {
+        ...base,
+        imports: [TerminusModule.forRoot({ logger: false })],
+        controllers: [
+          terminusController(name.includes('cached'), name.endsWith('-slow')),
+        ],
+      };
+    default:
+      throw new Error(`unknown scenario ${name}`);
+  }
+}
+
+/** Boots the scenario's app on the platform and returns its port. */
+export async function listen(): Promise<number> {
+  const adapter =
+    platform === 'fastify'
+      ? new (await import('@nestjs/platform-fastify')).FastifyAdapter()
+      : new (await import('@nestjs/platform-express')).ExpressAdapter();
+  const app = await NestFactory.create(moduleFor(scenario), adapter, {
+    logger: false,
+  });
+  await app.listen(0, '127.0.0.1');
+  const url = await app.getUrl();
+  return Number(new URL(url.replace('[::1]', 'localhost')).port);
+}
