@@ -10,6 +10,9 @@ export const HEALTHCHECK_RESOLVED_OPTIONS = Symbol(
   'HEALTHCHECK_RESOLVED_OPTIONS',
 );
 
+/** Injection token whose async factory waits until the API docs are applied. */
+export const SWAGGER_DOCS_APPLIED = Symbol('SWAGGER_DOCS_APPLIED');
+
 /** The string token under which @nestjs/config registers its loaded configuration. */
 export const NEST_CONFIG_TOKEN = 'CONFIGURATION_TOKEN';
 

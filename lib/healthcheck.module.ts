@@ -11,9 +11,13 @@ import { HealthcheckExplorer } from './discovery/healthcheck.explorer.js';
 import { EnvironmentDumpService } from './environment/environment-dump.service.js';
 import { SectionRegistry } from './sections/section.registry.js';
 import {
+  DEFAULTS,
   HEALTHCHECK_MODULE_OPTIONS,
   HEALTHCHECK_RESOLVED_OPTIONS,
+  SWAGGER_DOCS_APPLIED,
 } from './healthcheck.constants.js';
+import { applySwaggerDocs } from './swagger/swagger-loader.js';
+import type { HealthDocsOptions } from './swagger/swagger-docs.js';
 import { createEnvironmentController } from './http/environment.controller.js';
 import { createHealthController } from './http/health.controller.js';
 import type {
@@ -30,8 +34,32 @@ import { HealthResponseFactory } from './report/health-response.factory.js';
 /** What the controllers need before DI runs. */
 type Routes = Pick<
   ResolvedHealthcheckOptions,
-  'path' | 'guards' | 'environment'
->;
+  'path' | 'guards' | 'environment' | 'swagger'
+> &
+  Partial<HealthDocsOptions>;
+
+/** The route controllers, and their API docs being applied (awaited by a provider, see applySwaggerDocs). */
+function createControllers(routes: Routes): {
+  controllers: Type<unknown>[];
+  docs: Promise<void>;
+} {
+  const health = createHealthController(routes.path, routes.guards);
+  const environment = routes.environment
+    ? createEnvironmentController(
+        routes.environment.path,
+        routes.environment.guards,
+      )
+    : undefined;
+  const docs = applySwaggerDocs({ health, environment }, routes.swagger, {
+    successStatus: routes.successStatus ?? DEFAULTS.successStatus,
+    failedStatus: routes.failedStatus ?? DEFAULTS.failedStatus,
+    format: routes.format ?? 'seed',
+  });
+  return {
+    controllers: environment ? [health, environment] : [health],
+    docs,
+  };
+}
 
 /** Serves the application's `@HealthCheck()` methods as a cached report, and optionally a scrubbed environment dump. */
 @Module({})
@@ -53,9 +81,12 @@ export class HealthcheckModule {
       path: options.path,
       environment: options.environment,
       guards: options.guards,
+      swagger: options.swagger,
     });
+    // Statuses and format come from the factory, so the API docs show the defaults.
+    const { path, guards, environment, swagger } = routes;
     return this.build(
-      routes,
+      { path, guards, environment, swagger },
       [
         ...this.createAsyncOptionsProviders(options),
         {
@@ -76,13 +107,7 @@ export class HealthcheckModule {
     optionProviders: Provider[],
     imports: NonNullable<HealthcheckModuleAsyncOptions['imports']> = [],
   ): DynamicModule {
-    const controllers: Type<unknown>[] = [
-      createHealthController(routes.path, routes.guards),
-    ];
-    if (routes.environment) {
-      const { path, guards } = routes.environment;
-      controllers.push(createEnvironmentController(path, guards));
-    }
+    const { controllers, docs } = createControllers(routes);
     return {
       module: HealthcheckModule,
       global: true,
@@ -90,6 +115,7 @@ export class HealthcheckModule {
       controllers,
       providers: [
         ...optionProviders,
+        { provide: SWAGGER_DOCS_APPLIED, useFactory: () => docs },
         CheckRegistry,
         { provide: SectionRegistry, useFactory: () => new SectionRegistry() },
         HealthCheckRunner,

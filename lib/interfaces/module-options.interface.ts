@@ -68,6 +68,8 @@ export interface HealthcheckModuleOptions {
   onStatusChange?: HealthStatusListener;
   /** Guards applied to the health routes. */
   guards?: HealthcheckGuards;
+  /** `false` leaves the routes out of @nestjs/swagger's document. Default true (when it is installed). */
+  swagger?: boolean;
 }
 
 /** Options that decide which routes exist; they must be known before the factory of `forRootAsync` runs. */
@@ -78,6 +80,8 @@ export interface HealthcheckRouteOptions {
   environment?: boolean | { path?: string; guards?: HealthcheckGuards };
   /** Guards applied to the health routes. */
   guards?: HealthcheckGuards;
+  /** `false` leaves the routes out of @nestjs/swagger's document. Default true (when it is installed). */
+  swagger?: boolean;
 }
 
 /** A class that creates the module options, for `forRootAsync({ useClass })`. */

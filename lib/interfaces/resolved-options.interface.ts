@@ -39,4 +39,5 @@ export interface ResolvedHealthcheckOptions {
   shutdownDelay: number;
   onStatusChange?: HealthStatusListener;
   guards: HealthcheckGuards;
+  swagger: boolean;
 }

@@ -19,16 +19,20 @@ export function resolveAsyncModuleOptions(
     path: topLevel.path,
     environment: topLevel.environment,
     guards: topLevel.guards,
+    swagger: topLevel.swagger,
   });
   const resolved = {
     ...resolveModuleOptions(fromFactory ?? {}),
     guards: routes.guards,
+    swagger: routes.swagger,
   };
   if (fromFactory?.path !== undefined && resolved.path !== routes.path) {
     throw new Error(asyncRouteOptionMismatch('path'));
   }
-  if (fromFactory?.guards !== undefined) {
-    throw new Error(asyncRouteOptionMismatch('guards'));
+  for (const option of ['guards', 'swagger'] as const) {
+    if (fromFactory?.[option] !== undefined) {
+      throw new Error(asyncRouteOptionMismatch(option));
+    }
   }
   const factoryEnvironment = fromFactory?.environment;
   if (factoryEnvironment === undefined || factoryEnvironment === false) {

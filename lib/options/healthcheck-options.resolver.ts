@@ -50,6 +50,7 @@ export const MODULE_OPTION_KEYS = [
   'shutdownDelay',
   'onStatusChange',
   'guards',
+  'swagger',
 ];
 
 const ENVIRONMENT_OPTION_KEYS = [
@@ -140,6 +141,7 @@ export function resolveModuleOptions(
       report,
     ),
     guards: readGuards(raw.guards, 'guards', report),
+    swagger: readBoolean(raw.swagger, true, 'swagger', report),
   };
 }
 

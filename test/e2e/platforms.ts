@@ -7,10 +7,11 @@ import { Test } from '@nestjs/testing';
 export const PLATFORMS = ['express', 'fastify'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
-/** Boots `rootModule` on the given platform, ready for supertest. */
+/** Boots `rootModule` on the given platform, ready for supertest; `configure` runs before init. */
 export async function createApp(
   rootModule: Type<unknown> | ReturnType<typeof Object>,
   platform: Platform,
+  configure?: (app: INestApplication) => void,
 ): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
     imports: [rootModule as Type<unknown>],
@@ -19,6 +20,7 @@ export async function createApp(
     platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
     { logger: false },
   );
+  configure?.(app);
   await app.init();
   if (platform === 'fastify') {
     await app.getHttpAdapter().getInstance().ready();
