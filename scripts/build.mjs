@@ -8,5 +8,8 @@ rmSync('dist', { recursive: true, force: true });
 for (const project of ['tsconfig.build.json', 'tsconfig.cjs.json']) {
   execFileSync(process.execPath, [tsc, '-p', project], { stdio: 'inherit' });
 }
-writeFileSync('dist/cjs/package.json', `${JSON.stringify({ type: 'commonjs' })}\n`);
+writeFileSync(
+  'dist/cjs/package.json',
+  `${JSON.stringify({ type: 'commonjs' })}\n`,
+);
 copyFileSync('lib/require.cjs', 'dist/require.cjs');

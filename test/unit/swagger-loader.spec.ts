@@ -8,15 +8,20 @@ class SomeController {
 }
 
 describe('applySwaggerDocs', () => {
-  const options = { successStatus: 200, failedStatus: 500, format: 'seed' as const };
+  const options = {
+    successStatus: 200,
+    failedStatus: 500,
+    format: 'seed' as const,
+  };
 
   it('does nothing, and does not fail, when @nestjs/swagger is not installed', async () => {
-    const notInstalled = () => Promise.reject(new Error("Cannot find package '@nestjs/swagger'"));
+    const notInstalled = () =>
+      Promise.reject(new Error("Cannot find package '@nestjs/swagger'"));
     await expect(
       applySwaggerDocs({ health: SomeController }, true, options, notInstalled),
     ).resolves.toBeUndefined();
-    expect(Reflect.getMetadataKeys(SomeController.prototype.report)).not.toContain(
-      'swagger/apiOperation',
-    );
+    expect(
+      Reflect.getMetadataKeys(SomeController.prototype.report),
+    ).not.toContain('swagger/apiOperation');
   });
 });
