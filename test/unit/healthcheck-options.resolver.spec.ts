@@ -27,6 +27,7 @@ describe('resolveModuleOptions', () => {
       shutdownDelay: 0,
       onStatusChange: undefined,
       guards: [],
+      swagger: true,
     });
   });
 
