@@ -116,8 +116,13 @@ export function resolveModuleOptions(
       'failedStatus',
       report,
     ),
-    successHeaders: readHeaders(raw.successHeaders, 'successHeaders', report),
-    failedHeaders: readHeaders(raw.failedHeaders, 'failedHeaders', report),
+    successHeaders: readHeaders(
+      raw.successHeaders,
+      {},
+      'successHeaders',
+      report,
+    ),
+    failedHeaders: readHeaders(raw.failedHeaders, {}, 'failedHeaders', report),
     successHandler: readOptionalFunction<HealthReportHandler>(
       raw.successHandler,
       'successHandler',
@@ -140,7 +145,7 @@ export function resolveModuleOptions(
       EXPECTED.listener,
       report,
     ),
-    guards: readGuards(raw.guards, 'guards', report),
+    guards: readGuards(raw.guards, [], 'guards', report),
     swagger: readBoolean(raw.swagger, true, 'swagger', report),
   };
 }
@@ -207,7 +212,7 @@ export function resolveEnvironmentOptions(
     ),
     config: readConfigSource(raw.config),
     scrub: readScrubPatterns(raw.scrub),
-    guards: readGuards(raw.guards, 'environment.guards', report),
+    guards: readGuards(raw.guards, [], 'environment.guards', report),
   };
 }
 
@@ -332,7 +337,7 @@ export function resolveCheckOptions(
         report,
       ),
     },
-    tags: readTags(raw.tags, 'tags', report),
+    tags: readTags(raw.tags, [], 'tags', report),
     critical: readBoolean(raw.critical, true, 'critical', report),
     background: readBackground(raw, report),
   };

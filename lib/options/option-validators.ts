@@ -25,123 +25,94 @@ export const EXPECTED = {
   listener: 'a function (change) => void',
 } as const;
 
-/** Returns the TTL in ms (0 = not cached), or reports why it is invalid. */
-export function readTtl(
+/** A reader of one kind of option: the fallback when it is absent, the value when valid, else a report. */
+type OptionReader<T> = (
   value: unknown,
-  fallback: number,
+  fallback: T,
   option: string,
   report: OptionErrorReporter,
-): number {
-  if (value === undefined) return fallback;
-  if (value === null) return 0;
-  return isNumberBetween(value, 0, Number.MAX_SAFE_INTEGER)
-    ? value
-    : report(option, EXPECTED.ttl, describeValue(value));
+) => T;
+
+function reader<T>(
+  expected: string,
+  isValid: (value: unknown) => boolean,
+  convert: (value: unknown) => T = (value) => value as T,
+): OptionReader<T> {
+  return (value, fallback, option, report) => {
+    if (value === undefined) return fallback;
+    return isValid(value)
+      ? convert(value)
+      : report(option, expected, describeValue(value));
+  };
 }
 
-export function readTimeout(
-  value: unknown,
-  fallback: number,
-  option: string,
-  report: OptionErrorReporter,
-): number {
-  if (value === undefined) return fallback;
-  return isNumberBetween(value, 1, MAX_TIMER_MS)
-    ? value
-    : report(option, EXPECTED.timeout, describeValue(value));
-}
-
-export function readStatus(
-  value: unknown,
-  fallback: number,
-  option: string,
-  report: OptionErrorReporter,
-): number {
-  if (value === undefined) return fallback;
-  return isNumberBetween(value, 100, 599) && Number.isInteger(value)
-    ? value
-    : report(option, EXPECTED.status, describeValue(value));
-}
-
-export function readDelay(
-  value: unknown,
-  fallback: number,
-  option: string,
-  report: OptionErrorReporter,
-): number {
-  if (value === undefined) return fallback;
-  return isNumberBetween(value, 0, MAX_TIMER_MS)
-    ? value
-    : report(option, EXPECTED.delay, describeValue(value));
-}
-
-export function readGuards(
-  value: unknown,
-  option: string,
-  report: OptionErrorReporter,
-): HealthcheckGuards {
-  if (value === undefined) return [];
-  const isGuard = (guard: unknown) =>
-    typeof guard === 'function' ||
-    (typeof guard === 'object' &&
-      guard !== null &&
-      typeof (guard as { canActivate?: unknown }).canActivate === 'function');
-  return Array.isArray(value) && value.every(isGuard)
-    ? [...(value as HealthcheckGuards)]
-    : report(option, EXPECTED.guards, describeValue(value));
-}
-
-export function readTags(
-  value: unknown,
-  option: string,
-  report: OptionErrorReporter,
-): string[] {
-  if (value === undefined) return [];
-  const valid =
-    Array.isArray(value) &&
-    value.every((tag) => typeof tag === 'string' && /^[\w.-]+$/.test(tag));
-  return valid
-    ? [...new Set(value as string[])]
-    : report(option, EXPECTED.tags, describeValue(value));
-}
-
-function isNumberBetween(
-  value: unknown,
-  min: number,
-  max: number,
-): value is number {
+function isNumberBetween(value: unknown, min: number, max: number): boolean {
   return typeof value === 'number' && value >= min && value <= max;
 }
 
-export function readHeaders(
-  value: unknown,
-  option: string,
-  report: OptionErrorReporter,
-): Record<string, string> {
-  if (value === undefined) return {};
-  if (
-    typeof value !== 'object' ||
-    value === null ||
-    Array.isArray(value) ||
-    Object.values(value).some((header) => typeof header !== 'string')
-  ) {
-    return report(option, EXPECTED.headers, describeValue(value));
-  }
-  return { ...(value as Record<string, string>) };
-}
+const isGuard = (guard: unknown): boolean =>
+  typeof guard === 'function' ||
+  (typeof guard === 'object' &&
+    guard !== null &&
+    typeof (guard as { canActivate?: unknown }).canActivate === 'function');
 
-export function readBoolean(
-  value: unknown,
-  fallback: boolean,
-  option: string,
-  report: OptionErrorReporter,
-): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') {
-    return report(option, EXPECTED.boolean, describeValue(value));
-  }
-  return value;
-}
+/** A TTL in ms; `null` means 0, not cached. */
+export const readTtl = reader<number>(
+  EXPECTED.ttl,
+  (value) =>
+    value === null || isNumberBetween(value, 0, Number.MAX_SAFE_INTEGER),
+  (value) => (value === null ? 0 : (value as number)),
+);
+
+export const readTimeout = reader<number>(EXPECTED.timeout, (value) =>
+  isNumberBetween(value, 1, MAX_TIMER_MS),
+);
+
+export const readDelay = reader<number>(EXPECTED.delay, (value) =>
+  isNumberBetween(value, 0, MAX_TIMER_MS),
+);
+
+export const readStatus = reader<number>(
+  EXPECTED.status,
+  (value) => isNumberBetween(value, 100, 599) && Number.isInteger(value),
+);
+
+export const readBoolean = reader<boolean>(
+  EXPECTED.boolean,
+  (value) => typeof value === 'boolean',
+);
+
+export const readGuards = reader<HealthcheckGuards>(
+  EXPECTED.guards,
+  (value) => Array.isArray(value) && value.every(isGuard),
+  (value) => [...(value as HealthcheckGuards)],
+);
+
+/** Tags, each once. */
+export const readTags = reader<string[]>(
+  EXPECTED.tags,
+  (value) =>
+    Array.isArray(value) &&
+    value.every((tag) => typeof tag === 'string' && /^[\w.-]+$/.test(tag)),
+  (value) => [...new Set(value as string[])],
+);
+
+export const readHeaders = reader<Record<string, string>>(
+  EXPECTED.headers,
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((header) => typeof header === 'string'),
+  (value) => ({ ...(value as Record<string, string>) }),
+);
+
+/** Accepts 'x', '/x' and 'x/' alike and returns the path without surrounding slashes. */
+export const readPath = reader<string>(
+  EXPECTED.path,
+  (value) => typeof value === 'string' && !/[\s?#]/.test(value),
+  (value) => normalizePath(value as string),
+);
 
 export function readOptionalFunction<T extends (...args: never[]) => unknown>(
   value: unknown,
@@ -149,25 +120,10 @@ export function readOptionalFunction<T extends (...args: never[]) => unknown>(
   expected: string,
   report: OptionErrorReporter,
 ): T | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'function') {
-    return report(option, expected, describeValue(value));
-  }
-  return value as T;
-}
-
-/** Accepts 'x', '/x' and 'x/' alike and returns the path without surrounding slashes. */
-export function readPath(
-  value: unknown,
-  fallback: string,
-  option: string,
-  report: OptionErrorReporter,
-): string {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || /[\s?#]/.test(value)) {
-    return report(option, EXPECTED.path, describeValue(value));
-  }
-  return normalizePath(value);
+  return reader<T | undefined>(
+    expected,
+    (given) => typeof given === 'function',
+  )(value, undefined, option, report);
 }
 
 export function normalizePath(path: string): string {
