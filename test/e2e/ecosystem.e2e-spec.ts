@@ -1,42 +1,24 @@
 import {
   type INestApplication,
-  Module,
   RequestMethod,
   VersioningType,
 } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import request from 'supertest';
-import {
-  HealthcheckModule,
-  type HealthcheckModuleOptions,
-} from '../../lib/index.js';
+import type { HealthcheckModuleOptions } from '../../lib/index.js';
 import { PassingChecks } from '../fixtures/seed-checks.fixture.js';
-import { createApp, PLATFORMS } from './platforms.js';
+import { healthcheckApps, PLATFORMS } from './platforms.js';
 
 describe.each(PLATFORMS)('routing and API docs (%s)', (platform) => {
-  let app: INestApplication | undefined;
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
-
-  async function boot(
+  const apps = healthcheckApps(platform);
+  const boot = (
     options: HealthcheckModuleOptions = {},
     configure?: (app: INestApplication) => void,
-  ) {
-    @Module({
-      imports: [HealthcheckModule.forRoot(options)],
-      providers: [PassingChecks],
-    })
-    class AppModule {}
-    app = await createApp(AppModule, platform, configure);
-    return request(app.getHttpServer());
-  }
+  ) => apps.boot(options, { providers: [PassingChecks], configure });
 
   it('documents every route for @nestjs/swagger, with response schemas', async () => {
     await boot({ environment: true, failedStatus: 503 });
     const document = SwaggerModule.createDocument(
-      app!,
+      apps.app,
       new DocumentBuilder().build(),
     );
     const report = document.paths['/healthcheck'].get!;
@@ -76,7 +58,7 @@ describe.each(PLATFORMS)('routing and API docs (%s)', (platform) => {
   it('leaves its routes out of the API document with swagger: false', async () => {
     await boot({ environment: true, swagger: false });
     const document = SwaggerModule.createDocument(
-      app!,
+      apps.app,
       new DocumentBuilder().build(),
     );
     expect(

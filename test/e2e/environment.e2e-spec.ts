@@ -1,38 +1,24 @@
-import { type INestApplication, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import request from 'supertest';
 import { SCRUBBED_VALUE } from '../../lib/healthcheck.constants.js';
-import {
-  HealthcheckModule,
-  type HealthcheckModuleOptions,
-} from '../../lib/index.js';
+import type { HealthcheckModuleOptions } from '../../lib/index.js';
 import {
   AppInfo,
   FailingCheck,
   TroubledSections,
 } from '../fixtures/environment.fixture.js';
-import { createApp, PLATFORMS } from './platforms.js';
+import { healthcheckApps, PLATFORMS } from './platforms.js';
 
 describe.each(PLATFORMS)('environment dump over HTTP (%s)', (platform) => {
-  let app: INestApplication | undefined;
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
-
-  async function boot(
+  const apps = healthcheckApps(platform);
+  const boot = (
     options: HealthcheckModuleOptions,
     providers: unknown[] = [],
     imports: unknown[] = [],
-  ) {
-    @Module({
-      imports: [HealthcheckModule.forRoot(options), ...(imports as never[])],
+  ) =>
+    apps.boot(options, {
       providers: providers as never[],
-    })
-    class AppModule {}
-    app = await createApp(AppModule, platform);
-    return request(app.getHttpServer());
-  }
+      imports: imports as never[],
+    });
 
   it('is off unless enabled: /environment answers 404', async () => {
     const agent = await boot({});

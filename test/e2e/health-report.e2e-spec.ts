@@ -1,31 +1,17 @@
 import { jest } from '@jest/globals';
-import { type INestApplication, Module } from '@nestjs/common';
-import request from 'supertest';
-import { HealthCheckRunner, HealthcheckModule } from '../../lib/index.js';
+import { HealthCheckRunner } from '../../lib/index.js';
 import {
   FailingChecks,
   PassingChecks,
   ThrowingChecks,
 } from '../fixtures/seed-checks.fixture.js';
 import { GatedCheck } from '../fixtures/discovery.fixture.js';
-import { createApp, PLATFORMS } from './platforms.js';
+import { healthcheckApps, PLATFORMS } from './platforms.js';
 
 describe.each(PLATFORMS)('health report over HTTP (%s)', (platform) => {
-  let app: INestApplication | undefined;
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
-
-  async function boot(options = {}, providers: unknown[] = []) {
-    @Module({
-      imports: [HealthcheckModule.forRoot(options)],
-      providers: providers as never[],
-    })
-    class AppModule {}
-    app = await createApp(AppModule, platform);
-    return request(app.getHttpServer());
-  }
+  const apps = healthcheckApps(platform);
+  const boot = (options = {}, providers: unknown[] = []) =>
+    apps.boot(options, { providers: providers as never[] });
 
   it('answers 200 with status success when there are no checks', async () => {
     const response = await (await boot()).get('/healthcheck');
@@ -127,7 +113,7 @@ describe.each(PLATFORMS)('health report over HTTP (%s)', (platform) => {
 
   it('runs a check once for 200 requests waiting on a cold cache at the same time', async () => {
     const agent = await boot({}, [GatedCheck]);
-    const runner = app!.get(HealthCheckRunner);
+    const runner = apps.app.get(HealthCheckRunner);
     const run = jest.spyOn(runner, 'run');
     const responses = Promise.all(
       Array.from({ length: 200 }, () => agent.get('/healthcheck')),
@@ -135,7 +121,7 @@ describe.each(PLATFORMS)('health report over HTTP (%s)', (platform) => {
     while (run.mock.calls.length < 200) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    const check = app!.get(GatedCheck);
+    const check = apps.app.get(GatedCheck);
     check.open();
     const statuses = (await responses).map((response) => response.status);
     expect(statuses).toEqual(Array(200).fill(200));

@@ -1,4 +1,4 @@
-import { type INestApplication, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import request from 'supertest';
 import {
   readinessShuttingDown,
@@ -9,29 +9,16 @@ import {
   type HealthcheckModuleOptions,
 } from '../../lib/index.js';
 import { ProbeChecks, TokenGuard } from '../fixtures/probes.fixture.js';
-import { createApp, PLATFORMS } from './platforms.js';
+import { createApp, healthcheckApps, PLATFORMS } from './platforms.js';
 
 const names = (body: { results: Array<{ checker: string }> }) =>
   body.results.map((result) => result.checker);
 
 describe.each(PLATFORMS)('probe routes (%s)', (platform) => {
-  let app: INestApplication | undefined;
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
-
+  const apps = healthcheckApps(platform);
   async function boot(options: HealthcheckModuleOptions = {}) {
-    @Module({
-      imports: [HealthcheckModule.forRoot(options)],
-      providers: [ProbeChecks],
-    })
-    class AppModule {}
-    app = await createApp(AppModule, platform);
-    return {
-      agent: request(app.getHttpServer()),
-      checks: app.get(ProbeChecks),
-    };
+    const agent = await apps.boot(options, { providers: [ProbeChecks] });
+    return { agent, checks: apps.app.get(ProbeChecks) };
   }
 
   it('serves each probe group at /live, /ready, /startup and /group/:tag', async () => {
@@ -65,12 +52,8 @@ describe.each(PLATFORMS)('probe routes (%s)', (platform) => {
   });
 
   it('passes /live with no liveness checks at all', async () => {
-    @Module({ imports: [HealthcheckModule.forRoot()] })
-    class EmptyModule {}
-    app = await createApp(EmptyModule, platform);
-    const response = await request(app.getHttpServer()).get(
-      '/healthcheck/live',
-    );
+    const agent = await apps.boot();
+    const response = await agent.get('/healthcheck/live');
     expect(response.status).toBe(200);
     expect(response.body.results).toEqual([]);
   });
