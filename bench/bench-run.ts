@@ -4,7 +4,7 @@
  * interleaved rounds, so that drift of a shared machine hits every row alike; each row shows its median round.
  */
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,6 +17,7 @@ const settings = quick
   ? {
       warmup: 0.2,
       round: 0.3,
+      latencyRound: 0.3,
       rounds: 1,
       connections: 50,
       growthWarmup: 2_000,
@@ -27,11 +28,12 @@ const settings = quick
   : {
       warmup: 1,
       round: 1,
+      latencyRound: 0.5,
       rounds: 3,
       connections: 50,
       growthWarmup: 20_000,
       growthRequests: 100_000,
-      soakSeconds: 12,
+      soakSeconds: 10,
       cold: 500,
     };
 
@@ -128,19 +130,39 @@ function rowsFor(): Row[] {
   ];
 }
 
+/**
+ * On a machine with two or more cores, servers share core 0 and the load generator gets core 1, so every row
+ * runs on the same core and no server competes with autocannon.
+ */
+const pinning = (() => {
+  if (os.availableParallelism() < 2) return undefined;
+  try {
+    execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], {
+      stdio: 'ignore',
+    });
+    return ['taskset', '-c', '0'];
+  } catch {
+    return undefined;
+  }
+})();
+
 async function startServer(
   scenario: string,
   platform: Platform,
   body = '{}',
 ): Promise<Server> {
-  const child = spawn(
+  const command = [
     process.execPath,
-    ['--expose-gc', serverScript, scenario, platform],
-    {
-      env: { ...process.env, BENCH_BODY: body },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+    '--expose-gc',
+    serverScript,
+    scenario,
+    platform,
+  ];
+  const [program, ...args] = pinning ? [...pinning, ...command] : command;
+  const child = spawn(program, args, {
+    env: { ...process.env, BENCH_BODY: body },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout! });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('exit', (code) =>
@@ -174,8 +196,12 @@ function load(
   });
 }
 
-async function measure(url: string, connections: number): Promise<Measurement> {
-  const result = await load(url, { duration: settings.round, connections });
+async function measure(
+  url: string,
+  connections: number,
+  duration = settings.round,
+): Promise<Measurement> {
+  const result = await load(url, { duration, connections });
   return {
     requestsPerSecond: result.requests.total / result.duration,
     p50: result.latency.p50,
@@ -230,7 +256,9 @@ async function measureRows(
       for (const row of rows) {
         row.rounds.push(await measure(url(row), settings.connections));
         if (row.latencyProbe)
-          row.latencyRounds.push(await measure(url(row), 1));
+          row.latencyRounds.push(
+            await measure(url(row), 1, settings.latencyRound),
+          );
       }
     }
     for (const row of rows) row.peakRss = peakRssOf(row.server!.child.pid!);
@@ -257,7 +285,10 @@ async function coldCacheRuns(
 }
 
 interface MemoryGrowth {
-  /** Memory after a full GC, before and after `growthRequests` requests. */
+  /**
+   * Memory after a full GC, before and after `growthRequests` requests: the lowest of three readings a short
+   * burst of load apart, since the allocator's transient free lists make single RSS readings swing.
+   */
   before: NodeJS.MemoryUsage;
   after: NodeJS.MemoryUsage;
   /** RSS and heap after a full GC, once per second of continuous load. */
@@ -269,12 +300,20 @@ async function memoryGrowth(platform: Platform): Promise<MemoryGrowth> {
   const url = `${server.url}/healthcheck`;
   const memory = () =>
     fetchJson<NodeJS.MemoryUsage>(`${server.url}/bench/memory`);
+  const settled = async () => {
+    const readings: NodeJS.MemoryUsage[] = [];
+    for (let reading = 0; reading < 3; reading++) {
+      await load(url, { amount: 1_000 });
+      readings.push(await memory());
+    }
+    return readings.reduce((low, next) => (next.rss < low.rss ? next : low));
+  };
   try {
     // The allocator settles on its working set during the first few thousand requests.
     await load(url, { amount: settings.growthWarmup });
-    const before = await memory();
+    const before = await settled();
     await load(url, { amount: settings.growthRequests });
-    const after = await memory();
+    const after = await settled();
     const soak: MemoryGrowth['soak'] = [];
     for (let second = 0; second < settings.soakSeconds; second++) {
       await load(url, { duration: 1 });
@@ -354,7 +393,7 @@ function verdicts(
       `${fixed(get('module-slow').p50)} ms vs ${fixed(get('terminus-slow').p50)} ms, where the static route's own p50 is ${fixed(row2.p50)} ms.`,
     `- Row 7, ${settings.cold} concurrent requests on a cold cache, runs per check: ${JSON.stringify(runs)} ` +
       `(${ok(Object.values(runs).every((count) => count === 1))}).`,
-    `- RSS growth over ${settings.growthRequests} requests (after ${settings.growthWarmup} to warm up), each read after a ` +
+    `- RSS growth over ${settings.growthRequests} requests (after ${settings.growthWarmup} to warm up), lowest of three readings after a ` +
       `full GC: ${fixed(growthMb, 1)} MB, from ${mb(growth.before.rss)} to ${mb(growth.after.rss)} MB (${ok(growthMb < 10)}); ` +
       `heap used ${fixed(heapGrowthMb, 2)} MB.`,
     `- Soak, ${growth.soak.length} s of load, after a full GC each second: RSS ${fixed(Math.min(...soakMb), 1)}–${fixed(Math.max(...soakMb), 1)} MB ` +
