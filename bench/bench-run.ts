@@ -429,8 +429,12 @@ async function main(): Promise<void> {
     '',
     `Every server runs in its own process; all servers of a platform run side by side and are loaded in turn, ` +
       `${settings.rounds} round(s) of ${settings.round} s each after a ${settings.warmup} s warm-up, by autocannon ` +
-      `with ${settings.connections} connections from the runner's process on the same machine; each row shows its ` +
-      'median round. Ratios compare rows of the same run: absolute numbers drift on shared machines, ratios hold. ' +
+      `with ${settings.connections} connections from the runner's process on the same machine (one-connection ` +
+      `rounds: ${settings.latencyRound} s); each row shows its median round. ` +
+      (pinning
+        ? 'The servers share core 0 and autocannon has core 1 (taskset). '
+        : '') +
+      'Ratios compare rows of the same run: absolute numbers drift on shared machines, ratios hold. ' +
       "autocannon's latency histogram has a resolution of 1 ms.",
     ...(quick
       ? [
