@@ -94,7 +94,7 @@ export class HealthcheckModule {
           useFactory: (
             raw: HealthcheckModuleOptions,
           ): ResolvedHealthcheckOptions =>
-            resolveAsyncModuleOptions(raw, options),
+            resolveAsyncModuleOptions(raw, routes),
           inject: [HEALTHCHECK_MODULE_OPTIONS],
         },
       ],

@@ -32,13 +32,7 @@ export async function executeCheck(
 
 /** The result a background check shows before its first run has finished. */
 export function pendingResult(check: RegisteredCheck): HealthCheckResult {
-  return createResult(
-    check,
-    { passed: false, output: checkPending },
-    Date.now(),
-    0,
-    0,
-  );
+  return failedResult(check, checkPending, Date.now());
 }
 
 /** The failure that replaces a background check's result once it is older than the check's maxStaleness. */
@@ -49,11 +43,23 @@ export function staleResult(
 ): HealthCheckResult {
   const ageMs = Math.round(now - last.timestamp * 1000);
   const output = checkStale(ageMs, check.background?.maxStaleness ?? 0);
-  return createResult(check, { passed: false, output }, now, 0, 0);
+  return failedResult(check, output, now);
 }
 
+/** A failure that no run produced (pending, stale, shutting down): computed now, expired at once. */
+export function failedResult(
+  subject: ResultSubject,
+  output: string,
+  now: number,
+): HealthCheckResult {
+  return createResult(subject, { passed: false, output }, now, 0, 0);
+}
+
+/** What a result is about: a registered check, or a stand-in such as the shutdown of readiness. */
+type ResultSubject = Pick<RegisteredCheck, 'name' | 'critical'>;
+
 function createResult(
-  check: RegisteredCheck,
+  check: ResultSubject,
   { passed, output, observedValue, observedUnit }: CheckOutcome,
   computedAt: number,
   lifetimeMs: number,

@@ -257,6 +257,8 @@ export class HealthCheckRunner
 
 function selectionKey(selection: HealthCheckSelection = {}): string {
   const { tag, check, exclude } = selection;
-  if (tag === undefined && check === undefined && !exclude?.length) return '';
+  if (check === undefined && !exclude?.length) {
+    return tag === undefined ? '' : `tag:${tag}`;
+  }
   return JSON.stringify([tag, check, exclude ? [...exclude].sort() : []]);
 }

@@ -18,7 +18,7 @@ import {
 import { SectionRegistry } from '../sections/section.registry.js';
 import { evaluateSection } from '../sections/evaluate-section.js';
 import { configFromNestConfig } from './sections/config.section.js';
-import { nodeSection } from './sections/node.section.js';
+import { installedPackages, nodeSection } from './sections/node.section.js';
 import { osSection } from './sections/os.section.js';
 import { processSection } from './sections/process.section.js';
 
@@ -29,6 +29,8 @@ const BUILT_IN = 'built-in section';
 export class EnvironmentDumpService {
   private readonly isSensitive: SensitiveKeyMatcher;
   private readonly timeoutMs: number;
+  /** Installed versions do not change while the process runs: read on the first dump only. */
+  private packages?: ReturnType<typeof installedPackages>;
 
   constructor(
     @Inject(HEALTHCHECK_RESOLVED_OPTIONS) options: ResolvedHealthcheckOptions,
@@ -72,8 +74,13 @@ export class EnvironmentDumpService {
 
   private addBuiltInSections(environment: ResolvedEnvironmentOptions): void {
     if (environment.includeOs) this.registry.add('os', osSection, BUILT_IN);
-    if (environment.includeNode)
-      this.registry.add('node', () => nodeSection(), BUILT_IN);
+    if (environment.includeNode) {
+      this.registry.add(
+        'node',
+        () => nodeSection((this.packages ??= installedPackages())),
+        BUILT_IN,
+      );
+    }
     if (environment.includeProcess)
       this.registry.add('process', processSection, BUILT_IN);
     if (environment.includeConfig) {

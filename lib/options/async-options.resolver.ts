@@ -1,26 +1,18 @@
 import { asyncRouteOptionMismatch } from '../healthcheck.messages.js';
-import type {
-  HealthcheckModuleOptions,
-  HealthcheckRouteOptions,
-} from '../interfaces/module-options.interface.js';
+import type { HealthcheckModuleOptions } from '../interfaces/module-options.interface.js';
 import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.interface.js';
 import { resolveModuleOptions } from './healthcheck-options.resolver.js';
 
 /**
- * Resolves the options a `forRootAsync` factory returned, against the route options given at the top level:
+ * Resolves the options a `forRootAsync` factory returned, against the route options given at the top level
+ * (`routes`, already resolved by the module):
  * the factory may repeat them but not change them, and may add environment settings only when the top level
  * enabled the environment route.
  */
 export function resolveAsyncModuleOptions(
   fromFactory: HealthcheckModuleOptions | undefined,
-  topLevel: HealthcheckRouteOptions,
+  routes: ResolvedHealthcheckOptions,
 ): ResolvedHealthcheckOptions {
-  const routes = resolveModuleOptions({
-    path: topLevel.path,
-    environment: topLevel.environment,
-    guards: topLevel.guards,
-    swagger: topLevel.swagger,
-  });
   const resolved = {
     ...resolveModuleOptions(fromFactory ?? {}),
     guards: routes.guards,

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { setTimeout as delay } from 'node:timers/promises';
+import { failedResult } from '../checks/check.executor.js';
 import { HealthCheckRunner } from '../checks/health-check.runner.js';
 import { HEALTHCHECK_RESOLVED_OPTIONS } from '../healthcheck.constants.js';
 import { readinessShuttingDown } from '../healthcheck.messages.js';
@@ -41,18 +42,10 @@ export class ProbeService implements OnModuleDestroy {
   /** Shutdown begins: readiness fails from now on, and the shutdown waits `shutdownDelay` ms with the server up. */
   async onModuleDestroy(): Promise<void> {
     const now = Date.now();
+    const shutdown = { name: 'shutdown', critical: true };
     this.shutdownReport = assembleReport(
       hostname(),
-      [
-        {
-          checker: 'shutdown',
-          output: readinessShuttingDown,
-          passed: false,
-          timestamp: now / 1000,
-          expires: now / 1000,
-          response_time: 0,
-        },
-      ],
+      [failedResult(shutdown, readinessShuttingDown, now)],
       now,
     );
     if (this.options.shutdownDelay > 0) {

@@ -20,11 +20,11 @@ export function formatReportBody(
   report: HealthReport,
   { format, showDetails, handler }: BodyOptions,
 ): string {
-  const shown = showDetails ? report : withoutDetails(report);
-  if (handler) return serializeBody(handler(shown));
-  if (format === 'ietf')
+  if (format === 'ietf' && !handler) {
     return JSON.stringify(toIetfReport(report, showDetails));
-  return JSON.stringify(shown);
+  }
+  const shown = showDetails ? report : withoutDetails(report);
+  return handler ? serializeBody(handler(shown)) : JSON.stringify(shown);
 }
 
 /** Any value as a response body: a string as it is, anything else as JSON that always encodes. */

@@ -2,8 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-/** The `node` section: the runtime, where it looks for modules and the installed versions of the app's packages. */
+/**
+ * The `node` section: the runtime, where it looks for modules and the installed versions of the app's packages
+ * (read once by the caller, see installedPackages).
+ */
 export async function nodeSection(
+  packages: Promise<Record<string, string | null>>,
   applicationRoot: string = process.cwd(),
 ): Promise<Record<string, unknown>> {
   return {
@@ -12,7 +16,7 @@ export async function nodeSection(
     execPath: process.execPath,
     execArgv: process.execArgv,
     modulePaths: moduleSearchPaths(applicationRoot),
-    packages: await installedPackages(applicationRoot),
+    packages: await packages,
   };
 }
 
@@ -23,8 +27,8 @@ function moduleSearchPaths(applicationRoot: string): string[] {
 }
 
 /** name -> installed version of every dependency declared in the application's package.json. */
-async function installedPackages(
-  applicationRoot: string,
+export async function installedPackages(
+  applicationRoot: string = process.cwd(),
 ): Promise<Record<string, string | null>> {
   const found = await findUpJson(applicationRoot, 'package.json');
   if (!found) return {};
