@@ -105,3 +105,6 @@ export const statusListenerFailed = (message: string): string =>
 
 export const oneCheckOnly =
   'Give ?check once: it selects one check. Use the group routes or ?exclude for more.';
+
+export const healthEventListenerFailed = (message: string): string =>
+  `A health event listener threw: ${message}`;

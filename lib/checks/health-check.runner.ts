@@ -1,12 +1,20 @@
 import {
   Inject,
   Injectable,
+  Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { hostname } from 'node:os';
-import { HEALTHCHECK_RESOLVED_OPTIONS } from '../healthcheck.constants.js';
-import { applicationShuttingDown } from '../healthcheck.messages.js';
+import {
+  HEALTHCHECK_RESOLVED_OPTIONS,
+  LOGGER_CONTEXT,
+} from '../healthcheck.constants.js';
+import {
+  applicationShuttingDown,
+  healthEventListenerFailed,
+} from '../healthcheck.messages.js';
+import { describeThrown } from './describe-thrown.js';
 import type {
   HealthCheckFunction,
   HealthCheckOptions,
@@ -15,6 +23,11 @@ import type {
   HealthReport,
 } from '../interfaces/check.interface.js';
 import type { EnvSectionSource } from '../interfaces/environment.interface.js';
+import type {
+  CheckSnapshot,
+  HealthEvent,
+  HealthEventListener,
+} from '../interfaces/health-event.interface.js';
 import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.interface.js';
 import { assembleReport, isCriticalFailure } from '../report/health-report.js';
 import { evaluateSection } from '../sections/evaluate-section.js';
@@ -56,6 +69,7 @@ export class HealthCheckRunner
   implements OnApplicationBootstrap, OnApplicationShutdown
 {
   private readonly hostname = hostname();
+  private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly states = new Map<RegisteredCheck, CheckState>();
   private readonly shutdown = new AbortController();
   /** Sections added to the full report, like the seed library's `HealthCheck.add_section`. */
@@ -65,13 +79,17 @@ export class HealthCheckRunner
   private generation = 0;
   private readonly reports = new Map<string, ReportSnapshot>();
   private bootstrapped = false;
+  private readonly listeners = new Set<HealthEventListener>();
 
   constructor(
     private readonly registry: CheckRegistry,
     @Inject(HEALTHCHECK_RESOLVED_OPTIONS)
     private readonly options: ResolvedHealthcheckOptions,
   ) {
-    this.tracker = new StatusChangeTracker(options.onStatusChange);
+    this.tracker = new StatusChangeTracker((change) => {
+      this.emit(change);
+      return options.onStatusChange?.(change);
+    });
     registry.onAdd((check) => {
       if (this.bootstrapped && check.background) this.startBackground(check);
     });
@@ -124,6 +142,39 @@ export class HealthCheckRunner
     this.generation++;
   }
 
+  /**
+   * The report of a selection from the cached results only: nothing runs, expired results included. Throws
+   * UnknownSelectionError for an unknown check or tag.
+   */
+  peek(selection?: HealthCheckSelection): HealthReport | Promise<HealthReport> {
+    return this.reportFor(selection, this.registry.select(selection));
+  }
+
+  /** Every check with its latest result, read from the cache; nothing runs. */
+  snapshot(): CheckSnapshot[] {
+    return this.registry.checks.map((check) => {
+      const state = this.states.get(check);
+      return {
+        name: check.name,
+        tags: check.tags,
+        critical: check.critical,
+        ...(check.background && { interval: check.background.interval }),
+        ...(state?.result && { result: state.result }),
+      };
+    });
+  }
+
+  /** Calls `listener` with every new result, status flip and the start of shutdown; returns the unsubscribe. */
+  subscribe(listener: HealthEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Tells the transports that shutdown has begun (readiness fails from now on). */
+  announceShutdown(): void {
+    this.emit({ type: 'shutdown' });
+  }
+
   onApplicationBootstrap(): void {
     this.bootstrapped = true;
     for (const check of this.registry.checks) {
@@ -134,6 +185,16 @@ export class HealthCheckRunner
   onApplicationShutdown(): void {
     this.shutdown.abort(new Error(applicationShuttingDown));
     for (const state of this.states.values()) clearTimeout(state.timer);
+  }
+
+  private emit(event: HealthEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.error(healthEventListenerFailed(describeThrown(error)));
+      }
+    }
   }
 
   private stateOf(check: RegisteredCheck): CheckState {
@@ -170,6 +231,7 @@ export class HealthCheckRunner
     state.result = result;
     state.placeholder = false;
     this.generation++;
+    this.emit({ type: 'result', name: check.name, result });
     this.tracker.checkResult(check.name, previous, result);
     this.tracker.overallStatus(this.overallStatus());
   }

@@ -9,6 +9,9 @@ import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.
 import { assembleReport } from '../report/health-report.js';
 import { hostname } from 'node:os';
 
+/** The Kubernetes probes, named after their tags. */
+export type ProbeName = 'liveness' | 'readiness' | 'startup';
+
 /**
  * The meaning of the Kubernetes probes on top of the check groups: readiness fails once shutdown begins, and
  * startup stays passed once it has passed.
@@ -39,6 +42,18 @@ export class ProbeService implements OnModuleDestroy {
     return report;
   }
 
+  /** The probe's report from cached results only (nothing runs), with the same shutdown and startup rules. */
+  peek(probe: ProbeName): HealthReport | Promise<HealthReport> {
+    if (probe === 'readiness' && this.shutdownReport) return this.shutdownReport;
+    if (probe === 'startup' && this.startupPassed) return this.startupPassed;
+    return this.runner.peek({ tag: probe });
+  }
+
+  /** True from the moment shutdown begins. */
+  get shuttingDown(): boolean {
+    return this.shutdownReport !== undefined;
+  }
+
   /** Shutdown begins: readiness fails from now on, and the shutdown waits `shutdownDelay` ms with the server up. */
   async onModuleDestroy(): Promise<void> {
     const now = Date.now();
@@ -48,6 +63,7 @@ export class ProbeService implements OnModuleDestroy {
       [failedResult(shutdown, readinessShuttingDown, now)],
       now,
     );
+    this.runner.announceShutdown();
     if (this.options.shutdownDelay > 0) {
       await delay(this.options.shutdownDelay);
     }
