@@ -48,6 +48,12 @@ export interface HealthCheckOptions {
   interval?: number;
   /** For a background check: a result older than this many ms is reported as failed. Default 3 × interval. */
   maxStaleness?: number;
+  /** Consecutive failed runs before the check counts as failed. Default 1. */
+  failureThreshold?: number;
+  /** Consecutive passed runs before a failed check counts as passed again. Default 1. */
+  successThreshold?: number;
+  /** A URL or a short text telling the person on call what to do; copied into the check's result. */
+  runbook?: string;
 }
 
 /** Which checks a report covers: one tag, one check, and/or checks to leave out. */

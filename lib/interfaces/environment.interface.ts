@@ -29,6 +29,8 @@ export interface EnvironmentOptions {
     | (() => Record<string, unknown> | Promise<Record<string, unknown>>);
   /** More key names to scrub: a string matches keys containing it (any case), a RegExp is tested on the key. */
   scrub?: Array<string | RegExp>;
+  /** `'never'` shows every key with every value masked; default `'always'` (values shown, secrets scrubbed). */
+  showValues?: 'always' | 'never';
   /** Guards applied to the environment route, e.g. an authentication guard. */
   guards?: Array<Type<CanActivate> | CanActivate>;
 }

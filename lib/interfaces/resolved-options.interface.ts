@@ -20,6 +20,7 @@ export interface ResolvedEnvironmentOptions {
   includeConfig: boolean;
   config?: () => unknown;
   scrub: Array<string | RegExp>;
+  showValues: 'always' | 'never';
   guards: HealthcheckGuards;
 }
 

@@ -61,6 +61,7 @@ const ENVIRONMENT_OPTION_KEYS = [
   'includeConfig',
   'config',
   'scrub',
+  'showValues',
   'guards',
 ];
 
@@ -212,6 +213,16 @@ export function resolveEnvironmentOptions(
     ),
     config: readConfigSource(raw.config),
     scrub: readScrubPatterns(raw.scrub),
+    showValues:
+      raw.showValues === undefined || raw.showValues === 'always'
+        ? 'always'
+        : raw.showValues === 'never'
+          ? 'never'
+          : reportModuleOption(
+              'environment.showValues',
+              "'always' or 'never'",
+              describeValue(raw.showValues),
+            ),
     guards: readGuards(raw.guards, [], 'environment.guards', report),
   };
 }

@@ -1,0 +1,59 @@
+import type {
+  HealthCheckContext,
+  HealthCheckFunction,
+  HealthCheckOptions,
+} from '../../interfaces/check.interface.js';
+import type {
+  CommonCheckOptions,
+  DependencyResolver,
+  HealthCheckDefinition,
+} from '../health-check.definition.js';
+
+/** The option keys every check takes; the rest of a ready-made check's options are its own. */
+export const COMMON_CHECK_OPTION_KEYS = [
+  'timeout',
+  'successTtl',
+  'failedTtl',
+  'tags',
+  'critical',
+  'interval',
+  'maxStaleness',
+  'failureThreshold',
+  'successThreshold',
+  'runbook',
+] as const satisfies ReadonlyArray<keyof CommonCheckOptions>;
+
+/** Builds one kind of ready-made check, e.g. `checks.redis`. */
+export interface ReadyCheckBuilder<Own extends object> {
+  (name: string, options: Own & CommonCheckOptions): HealthCheckDefinition;
+}
+
+/**
+ * A builder for the `checks` namespace: it splits the usual check options from the check's own, and at
+ * bootstrap hands the own options and the dependency resolver to `create`, which returns the function run
+ * on every check. `kind` names the builder in messages (`checks.<kind>('name')`).
+ */
+export function readyCheck<Own extends object>(
+  kind: string,
+  create: (
+    own: Own,
+    resolve: DependencyResolver,
+  ) => (context: HealthCheckContext) => ReturnType<HealthCheckFunction>,
+): ReadyCheckBuilder<Own> {
+  return (name, options) => {
+    const common: Record<string, unknown> = {};
+    const own: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(options ?? {})) {
+      const isCommon = (COMMON_CHECK_OPTION_KEYS as readonly string[]).includes(
+        key,
+      );
+      (isCommon ? common : own)[key] = value;
+    }
+    return Object.freeze({
+      name,
+      source: `checks.${kind}('${String(name)}')`,
+      options: common as Omit<HealthCheckOptions, 'name'>,
+      build: (resolve: DependencyResolver) => create(own as Own, resolve),
+    });
+  };
+}
