@@ -70,6 +70,20 @@ export interface HealthcheckModuleOptions {
   guards?: HealthcheckGuards;
   /** `false` leaves the routes out of @nestjs/swagger's document. Default true (when it is installed). */
   swagger?: boolean;
+  /** Prometheus metrics through prom-client: `true`, or a registry and a metric name prefix. Off by default. */
+  metrics?: boolean | HealthcheckMetricsOptions;
+  /** The status history at `<path>/history`: how many changes it keeps. Default `{ size: 100 }`. */
+  history?: { size?: number };
+  /** The live dashboard at `<path>/ui` (and its event stream at `<path>/events`). Off by default. */
+  ui?: boolean | { title?: string };
+}
+
+/** Options of the Prometheus metrics. */
+export interface HealthcheckMetricsOptions {
+  /** A prom-client `Registry`; default: prom-client's global registry. */
+  registry?: unknown;
+  /** Prefix of every metric name; default `healthcheck_`. */
+  prefix?: string;
 }
 
 /** Options that decide which routes exist; they must be known before the factory of `forRootAsync` runs. */

@@ -41,4 +41,10 @@ export interface ResolvedHealthcheckOptions {
   onStatusChange?: HealthStatusListener;
   guards: HealthcheckGuards;
   swagger: boolean;
+  /** Prometheus metrics; null when off. `registry` is a prom-client Registry (the global one when absent). */
+  metrics: { registry?: unknown; prefix: string } | null;
+  /** The ring of status changes served at `<path>/history`. */
+  history: { size: number };
+  /** The dashboard page at `<path>/ui` and its event stream at `<path>/events`; null when off. */
+  ui: { title: string } | null;
 }

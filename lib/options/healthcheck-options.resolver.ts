@@ -51,6 +51,9 @@ export const MODULE_OPTION_KEYS = [
   'onStatusChange',
   'guards',
   'swagger',
+  'metrics',
+  'history',
+  'ui',
 ];
 
 const ENVIRONMENT_OPTION_KEYS = [
@@ -148,6 +151,21 @@ export function resolveModuleOptions(
     ),
     guards: readGuards(raw.guards, [], 'guards', report),
     swagger: readBoolean(raw.swagger, true, 'swagger', report),
+    metrics:
+      raw.metrics === undefined || raw.metrics === false
+        ? null
+        : {
+            prefix: 'healthcheck_',
+            ...(raw.metrics === true ? {} : (raw.metrics as object)),
+          },
+    history: { size: 100, ...(raw.history as object | undefined) },
+    ui:
+      raw.ui === undefined || raw.ui === false
+        ? null
+        : {
+            title: 'Health',
+            ...(raw.ui === true ? {} : (raw.ui as object)),
+          },
   };
 }
 
