@@ -24,6 +24,7 @@ export const DEFAULTS = {
   successTtl: 27_000,
   failedTtl: 9_000,
   timeout: 10_000,
+  maxOutputBytes: 4_096,
   successStatus: 200,
   failedStatus: 500,
 } as const;
@@ -45,6 +46,11 @@ export const SENSITIVE_KEY_FRAGMENTS = [
   'cookie',
   'session',
   'signature',
+  'dsn',
+  'jwt',
+  'salt',
+  'bearer',
+  'webhook',
 ] as const;
 
 /** Tags of the Kubernetes probe groups; they exist even with no check in them. */

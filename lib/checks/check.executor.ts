@@ -1,5 +1,6 @@
 import { checkPending, checkStale } from '../healthcheck.messages.js';
 import type { HealthCheckResult } from '../interfaces/check.interface.js';
+import { capOutput } from '../serialization/cap-output.js';
 import { toJsonSafe } from '../serialization/to-json-safe.js';
 import {
   type CheckOutcome,
@@ -56,7 +57,12 @@ export function failedResult(
 }
 
 /** What a result is about: a registered check, or a stand-in such as the shutdown of readiness. */
-type ResultSubject = Pick<RegisteredCheck, 'name' | 'critical'>;
+type ResultSubject = Pick<RegisteredCheck, 'name' | 'critical'> &
+  Partial<Pick<RegisteredCheck, 'runbook' | 'maxOutputBytes'>>;
+
+/** Seconds rounded to microseconds, so that float noise stays out of the report. */
+const toMicroseconds = (seconds: number): number =>
+  Math.round(seconds * 1e6) / 1e6;
 
 function createResult(
   check: ResultSubject,
@@ -65,17 +71,22 @@ function createResult(
   lifetimeMs: number,
   responseTime: number,
 ): HealthCheckResult {
+  const safeOutput = toJsonSafe(output);
   return Object.freeze({
     checker: check.name,
-    output: toJsonSafe(output),
+    output:
+      check.maxOutputBytes === undefined
+        ? safeOutput
+        : capOutput(safeOutput, check.maxOutputBytes),
     passed,
     timestamp: computedAt / 1000,
     expires: (computedAt + lifetimeMs) / 1000,
-    response_time: responseTime,
+    response_time: toMicroseconds(responseTime),
     ...(!check.critical && { critical: false as const }),
     ...(observedValue !== undefined && {
       observedValue: toJsonSafe(observedValue),
     }),
     ...(observedUnit !== undefined && { observedUnit }),
+    ...(check.runbook !== undefined && { runbook: check.runbook }),
   });
 }

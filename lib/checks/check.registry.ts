@@ -10,7 +10,7 @@ import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.
 import {
   resolveCheckOptions,
   type ResolvedCheckOptions,
-} from '../options/healthcheck-options.resolver.js';
+} from '../options/check-options.resolver.js';
 import { PROBE_TAGS } from '../healthcheck.constants.js';
 import { UnknownSelectionError } from './unknown-selection.error.js';
 import { describeValue } from '../serialization/describe-value.js';
@@ -54,8 +54,11 @@ export class CheckRegistry {
     }
     const resolved = resolveCheckOptions(
       options,
-      defaultName,
-      this.options.timing,
+      {
+        name: defaultName,
+        timing: this.options.timing,
+        maxOutputBytes: this.options.maxOutputBytes,
+      },
       source,
     );
     const existing = this.byName.get(resolved.name);

@@ -14,7 +14,6 @@ import {
   applicationShuttingDown,
   healthEventListenerFailed,
 } from '../healthcheck.messages.js';
-import { describeThrown } from './describe-thrown.js';
 import type {
   HealthCheckFunction,
   HealthCheckOptions,
@@ -29,35 +28,29 @@ import type {
   HealthEventListener,
 } from '../interfaces/health-event.interface.js';
 import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.interface.js';
+import { createScrubber } from '../environment/scrub.js';
 import { assembleReport, isCriticalFailure } from '../report/health-report.js';
-import { evaluateSection } from '../sections/evaluate-section.js';
-import { SectionRegistry } from '../sections/section.registry.js';
-import type { JsonValue } from '../serialization/to-json-safe.js';
+import { ReportSections } from '../report/report-sections.js';
 import { executeCheck, pendingResult, staleResult } from './check.executor.js';
 import { CheckRegistry, type RegisteredCheck } from './check.registry.js';
+import { damp, type Streak } from './damping.js';
+import { describeThrown } from './describe-thrown.js';
+import { ReportCache } from './report.cache.js';
 import { StatusChangeTracker } from './status-change.tracker.js';
 
-/** Keys of the report that a section cannot take. */
-const REPORT_KEYS = ['hostname', 'status', 'degraded', 'timestamp', 'results'];
-/** Reports kept for reuse; past this many distinct selections the cache starts over. */
-const MAX_CACHED_REPORTS = 64;
-
 interface CheckState {
+  /** The result shown: the latest run's, or one a threshold holds (see damping). */
   result: HealthCheckResult | undefined;
   /** True while `result` is a stand-in (a background check's "pending"), not a real run's result. */
   placeholder: boolean;
+  /** Consecutive runs that disagree with the shown status. */
+  streak: Streak;
   /** Epoch ms after which an on-demand check must run again. */
   expiresAt: number;
   /** The run under way, shared by every caller that needs this check meanwhile. */
   inFlight?: Promise<void>;
   /** The next run of a background check. */
   timer?: ReturnType<typeof setTimeout>;
-}
-
-interface ReportSnapshot {
-  checks: readonly RegisteredCheck[];
-  generation: number;
-  report: HealthReport | Promise<HealthReport>;
 }
 
 /**
@@ -73,19 +66,22 @@ export class HealthCheckRunner
   private readonly states = new Map<RegisteredCheck, CheckState>();
   private readonly shutdown = new AbortController();
   /** Sections added to the full report, like the seed library's `HealthCheck.add_section`. */
-  private readonly sections = new SectionRegistry(REPORT_KEYS);
+  private readonly sections: ReportSections;
+  private readonly reports = new ReportCache();
   private readonly tracker: StatusChangeTracker;
-  /** Bumped whenever a result or a section changes, so the last reports can be reused until then. */
-  private generation = 0;
-  private readonly reports = new Map<string, ReportSnapshot>();
-  private bootstrapped = false;
   private readonly listeners = new Set<HealthEventListener>();
+  private bootstrapped = false;
 
   constructor(
     private readonly registry: CheckRegistry,
     @Inject(HEALTHCHECK_RESOLVED_OPTIONS)
-    private readonly options: ResolvedHealthcheckOptions,
+    options: ResolvedHealthcheckOptions,
   ) {
+    this.sections = new ReportSections({
+      timeoutMs: options.timing.timeout,
+      maxAgeMs: options.timing.successTtl,
+      scrub: createScrubber(options.environment?.scrub),
+    });
     this.tracker = new StatusChangeTracker((change) => {
       this.emit(change);
       return options.onStatusChange?.(change);
@@ -113,33 +109,6 @@ export class HealthCheckRunner
     }
     if (pending) await Promise.all(pending);
     return this.reportFor(selection, checks);
-  }
-
-  /** Registers a check by hand, like the seed library's `add_check`; `options` override the module's. */
-  addCheck(
-    name: string,
-    check: HealthCheckFunction,
-    options: Omit<HealthCheckOptions, 'name'> = {},
-  ): void {
-    this.registry.register(
-      check,
-      { ...options, name },
-      name,
-      `HealthCheckRunner.addCheck('${String(name)}')`,
-    );
-  }
-
-  /**
-   * Adds a top-level key to the full report, like the seed library's `add_section`: a value, or a function
-   * (sync, Promise or Observable) evaluated whenever the report is rebuilt, i.e. when a check result changes.
-   */
-  addSection(name: string, section: EnvSectionSource): void {
-    this.sections.add(
-      name,
-      section,
-      `HealthCheckRunner.addSection('${String(name)}')`,
-    );
-    this.generation++;
   }
 
   /**
@@ -175,6 +144,34 @@ export class HealthCheckRunner
     this.emit({ type: 'shutdown' });
   }
 
+  /** Registers a check by hand, like the seed library's `add_check`; `options` override the module's. */
+  addCheck(
+    name: string,
+    check: HealthCheckFunction,
+    options: Omit<HealthCheckOptions, 'name'> = {},
+  ): void {
+    this.registry.register(
+      check,
+      { ...options, name },
+      name,
+      `HealthCheckRunner.addCheck('${String(name)}')`,
+    );
+  }
+
+  /**
+   * Adds a top-level key to the full report, like the seed library's `add_section`: a value, or a function
+   * (sync, Promise or Observable) evaluated when the report is rebuilt, and at least once per `successTtl`.
+   * Secrets in it are scrubbed as in the environment dump.
+   */
+  addSection(name: string, section: EnvSectionSource): void {
+    this.sections.add(
+      name,
+      section,
+      `HealthCheckRunner.addSection('${String(name)}')`,
+    );
+    this.reports.invalidate();
+  }
+
   onApplicationBootstrap(): void {
     this.bootstrapped = true;
     for (const check of this.registry.checks) {
@@ -204,6 +201,7 @@ export class HealthCheckRunner
       state = {
         result: placeholder ? pendingResult(check) : undefined,
         placeholder,
+        streak: { count: 0 },
         expiresAt: 0,
       };
       this.states.set(check, state);
@@ -213,10 +211,13 @@ export class HealthCheckRunner
 
   private refresh(check: RegisteredCheck, state: CheckState): Promise<void> {
     state.inFlight ??= executeCheck(check, this.shutdown.signal).then(
-      (result) => {
+      (run) => {
         state.inFlight = undefined;
-        this.record(check, state, result);
-        state.expiresAt = result.expires * 1000;
+        const previous = state.placeholder ? undefined : state.result;
+        const { shown, streak } = damp(previous, state.streak, run, check);
+        state.streak = streak;
+        this.record(check, state, shown);
+        state.expiresAt = run.expires * 1000;
       },
     );
     return state.inFlight;
@@ -230,7 +231,7 @@ export class HealthCheckRunner
     const previous = state.placeholder ? undefined : state.result;
     state.result = result;
     state.placeholder = false;
-    this.generation++;
+    this.reports.invalidate();
     this.emit({ type: 'result', name: check.name, result });
     this.tracker.checkResult(check.name, previous, result);
     this.tracker.overallStatus(this.overallStatus());
@@ -272,6 +273,7 @@ export class HealthCheckRunner
     const { result } = state;
     if (!result || state.placeholder || !result.passed) return;
     if (now - result.timestamp * 1000 > check.background!.maxStaleness) {
+      state.streak = { count: 0 };
       this.record(check, state, staleResult(check, result, now));
     }
   }
@@ -282,38 +284,27 @@ export class HealthCheckRunner
     checks: readonly RegisteredCheck[],
   ): HealthReport | Promise<HealthReport> {
     const key = selectionKey(selection);
-    const { generation } = this;
     const all = this.registry.checks;
-    const cached = this.reports.get(key);
-    if (cached?.checks === all && cached.generation === generation) {
-      return cached.report;
-    }
+    const now = Date.now();
+    const cached = this.reports.get(key, all, now);
+    if (cached) return cached;
     const results: HealthCheckResult[] = [];
     for (const check of checks) {
       const result = this.states.get(check)?.result;
       if (result) results.push(result);
     }
-    const report =
-      key === '' && this.sections.size > 0
-        ? this.evaluateSections().then((sections) =>
-            assembleReport(this.hostname, results, Date.now(), sections),
-          )
-        : assembleReport(this.hostname, results, Date.now());
-    if (this.reports.size >= MAX_CACHED_REPORTS) this.reports.clear();
-    this.reports.set(key, { checks: all, generation, report });
+    if (key !== '' || this.sections.size === 0) {
+      const report = assembleReport(this.hostname, results, now);
+      this.reports.set(key, all, report);
+      return report;
+    }
+    const report = this.sections
+      .values(now)
+      .then((sections) =>
+        assembleReport(this.hostname, results, now, sections),
+      );
+    this.reports.set(key, all, report, this.sections.validUntil());
     return report;
-  }
-
-  private async evaluateSections(): Promise<Record<string, JsonValue>> {
-    const sections = [...this.sections.sections];
-    const values = await Promise.all(
-      sections.map(({ source }) =>
-        evaluateSection(source, this.options.timing.timeout),
-      ),
-    );
-    return Object.fromEntries(
-      sections.map(({ name }, index) => [name, values[index]]),
-    );
   }
 }
 

@@ -54,6 +54,8 @@ export interface HealthCheckOptions {
   successThreshold?: number;
   /** A URL or a short text telling the person on call what to do; copied into the check's result. */
   runbook?: string;
+  /** Largest serialized output in bytes before it is truncated with a visible marker. Default: the module's. */
+  maxOutputBytes?: number;
 }
 
 /** Which checks a report covers: one tag, one check, and/or checks to leave out. */
@@ -79,7 +81,27 @@ export interface HealthCheckResult {
   /** The measurement a check returned, if any. */
   observedValue?: unknown;
   observedUnit?: string;
+  /** The check's runbook option: what the person on call should read or do. */
+  runbook?: string;
+  /**
+   * Present while `failureThreshold`/`successThreshold` holds the previous status: how many consecutive runs
+   * disagreed, the threshold, and the latest run's output.
+   */
+  held?: HeldStatus;
 }
+
+/** How a threshold holds a check's status (see `HealthCheckResult.held`). */
+export type HeldStatus =
+  | {
+      consecutive_failures: number;
+      failure_threshold: number;
+      latest_output: unknown;
+    }
+  | {
+      consecutive_successes: number;
+      success_threshold: number;
+      latest_output: unknown;
+    };
 
 /** The report served at the health route by the default handlers. */
 export interface HealthReport {

@@ -5,13 +5,39 @@ import type {
   Type,
 } from '@nestjs/common';
 import type { HealthCheckResult, HealthReport } from './check.interface.js';
+import type { IncomingMessage } from 'node:http';
+import type { HealthCheckDefinition } from '../ready-checks/health-check.definition.js';
 import type { EnvironmentOptions } from './environment.interface.js';
 
 /** Builds the response body from a report; a string is sent as it is, anything else as JSON. */
 export type HealthReportHandler = (report: HealthReport) => unknown;
 
-/** Body format of the health routes. */
-export type ReportFormat = 'seed' | 'ietf';
+/**
+ * Body format of the health routes: `json`, the report of this module (`hostname`, `status`, `timestamp`,
+ * `results`), or `ietf`, `application/health+json`. `seed` is accepted as an alias of `json`.
+ */
+export type ReportFormat = 'json' | 'ietf' | 'seed';
+
+/** Decides per request whether the caller sees check outputs; gets the platform's request (Express or Fastify). */
+export type ShowDetailsPredicate = (request: unknown) => boolean;
+
+/** Decorators applied to the generated controllers, e.g. `Public()` or `SkipThrottle()`. */
+export type HealthcheckDecorators = Array<ClassDecorator | MethodDecorator>;
+
+/** Options of the module's own HTTP server for the health routes. */
+export interface HealthcheckServerOptions {
+  /** Port to listen on; `0` picks a free one (see `HealthcheckServer.address()`). */
+  port: number;
+  /** Address to listen on; default: every interface, as Node.js does. */
+  host?: string;
+  /** `true` also keeps the routes on the application's own HTTP server. Default false: they move here. */
+  keepAppRoutes?: boolean;
+  /**
+   * Decides who may read the environment dump on this server (Nest guards do not run here). Without it, the
+   * environment route answers 403 on this server.
+   */
+  authorize?: (request: IncomingMessage) => boolean | Promise<boolean>;
+}
 
 /** A check, or the overall status of all checks, flipped between passing and failing. */
 export type HealthStatusChange =
@@ -58,10 +84,21 @@ export interface HealthcheckModuleOptions {
   failedHandler?: HealthReportHandler;
   /** The environment dump: off unless given; `true` = every default. */
   environment?: boolean | EnvironmentOptions;
-  /** Body format: `seed` (the seed library's report, default) or `ietf` (application/health+json). */
+  /** Body format: `json` (this module's report, default) or `ietf` (application/health+json). */
   format?: ReportFormat;
-  /** `false` leaves check outputs out of the HTTP bodies (status and names only). Default true. */
-  showDetails?: boolean;
+  /**
+   * `false` leaves check outputs out of the HTTP bodies (status and names only); a function decides per request.
+   * Default true.
+   */
+  showDetails?: boolean | ShowDetailsPredicate;
+  /** Largest serialized output of one check in bytes; longer ones are truncated with a marker. Default 4096. */
+  maxOutputBytes?: number;
+  /** Ready-made checks from the `checks` namespace, e.g. `checks.http('payments', { url })`. */
+  checks?: HealthCheckDefinition[];
+  /** Serves the health routes on a server of the module's own (for workers, microservices, guarded apps). */
+  server?: HealthcheckServerOptions;
+  /** Decorators applied to the generated controllers, e.g. `Public()` or `SkipThrottle()`. */
+  decorators?: HealthcheckDecorators;
   /** Milliseconds the shutdown waits, with /ready failing, before the HTTP server closes. Default 0. */
   shutdownDelay?: number;
   /** Called when a check or the overall status flips. */
@@ -96,6 +133,12 @@ export interface HealthcheckRouteOptions {
   guards?: HealthcheckGuards;
   /** `false` leaves the routes out of @nestjs/swagger's document. Default true (when it is installed). */
   swagger?: boolean;
+  /** The module's own health server; the routes move there unless `server.keepAppRoutes` is true. */
+  server?: HealthcheckServerOptions;
+  /** The live dashboard at `<path>/ui`; off unless given. */
+  ui?: boolean | { title?: string };
+  /** Decorators applied to the generated controllers. */
+  decorators?: HealthcheckDecorators;
 }
 
 /** A class that creates the module options, for `forRootAsync({ useClass })`. */

@@ -1,8 +1,11 @@
+import type { HealthCheckDefinition } from '../ready-checks/health-check.definition.js';
 import type {
+  HealthcheckDecorators,
   HealthcheckGuards,
+  HealthcheckServerOptions,
   HealthReportHandler,
   HealthStatusListener,
-  ReportFormat,
+  ShowDetailsPredicate,
 } from './module-options.interface.js';
 
 /** Per-check timing settings after defaults are applied; a TTL of 0 means "not cached". */
@@ -11,6 +14,9 @@ export interface CheckTiming {
   successTtl: number;
   failedTtl: number;
 }
+
+/** A body format after the `seed` alias is resolved. */
+export type ResolvedReportFormat = 'json' | 'ietf';
 
 export interface ResolvedEnvironmentOptions {
   path: string;
@@ -24,10 +30,15 @@ export interface ResolvedEnvironmentOptions {
   guards: HealthcheckGuards;
 }
 
+export interface ResolvedServerOptions extends HealthcheckServerOptions {
+  keepAppRoutes: boolean;
+}
+
 /** Module options after validation, with every default filled in. */
 export interface ResolvedHealthcheckOptions {
   path: string;
   timing: CheckTiming;
+  maxOutputBytes: number;
   successStatus: number;
   failedStatus: number;
   successHeaders: Record<string, string>;
@@ -35,12 +46,15 @@ export interface ResolvedHealthcheckOptions {
   successHandler?: HealthReportHandler;
   failedHandler?: HealthReportHandler;
   environment: ResolvedEnvironmentOptions | null;
-  format: ReportFormat;
-  showDetails: boolean;
+  format: ResolvedReportFormat;
+  showDetails: boolean | ShowDetailsPredicate;
   shutdownDelay: number;
   onStatusChange?: HealthStatusListener;
   guards: HealthcheckGuards;
   swagger: boolean;
+  checks: HealthCheckDefinition[];
+  server: ResolvedServerOptions | null;
+  decorators: HealthcheckDecorators;
   /** Prometheus metrics; null when off. `registry` is a prom-client Registry (the global one when absent). */
   metrics: { registry?: unknown; prefix: string } | null;
   /** The ring of status changes served at `<path>/history`. */

@@ -1,7 +1,7 @@
 import { asyncRouteOptionMismatch } from '../healthcheck.messages.js';
 import type { HealthcheckModuleOptions } from '../interfaces/module-options.interface.js';
 import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.interface.js';
-import { resolveModuleOptions } from './healthcheck-options.resolver.js';
+import { resolveModuleOptions } from './module-options.resolver.js';
 
 /**
  * Resolves the options a `forRootAsync` factory returned, against the route options given at the top level

@@ -1,6 +1,8 @@
 import { MAX_TIMER_MS } from '../healthcheck.constants.js';
+import { invalidOption } from '../healthcheck.messages.js';
 import type { HealthcheckGuards } from '../interfaces/module-options.interface.js';
 import { describeValue } from '../serialization/describe-value.js';
+import type { OptionSpec } from './option-spec.js';
 
 /** Reports one invalid option; the callers decide how the message names its owner. */
 export type OptionErrorReporter = (
@@ -8,6 +10,15 @@ export type OptionErrorReporter = (
   expected: string,
   got: string,
 ) => never;
+
+/** Reports a bad option of the module itself. */
+export const reportModuleOption: OptionErrorReporter = (
+  option,
+  expected,
+  got,
+) => {
+  throw new Error(invalidOption(option, expected, got));
+};
 
 export const EXPECTED = {
   ttl: 'a number of milliseconds >= 0, or null to disable caching',
@@ -21,19 +32,33 @@ export const EXPECTED = {
   delay: `a number of milliseconds between 0 and ${MAX_TIMER_MS}`,
   guards: 'an array of guard classes or instances (objects with canActivate)',
   tags: 'an array of tags made of letters, digits, "_", "-" and "."',
-  format: "'seed' or 'ietf'",
+  format: "'json' or 'ietf' ('seed' is an alias of 'json')",
   listener: 'a function (change) => void',
+  outputBytes: 'an integer number of bytes between 64 and 16777216',
+  threshold: 'an integer between 1 and 1000',
+  runbook: 'a non-empty string (a URL or a short text)',
+  showDetails: 'true, false or a function (request) => boolean',
+  decorators: 'an array of class or method decorators (functions)',
+  port: 'an integer port between 0 and 65535',
+  host: "a host name or address such as '0.0.0.0' or '127.0.0.1'",
+  authorize: 'a function (request) => boolean',
+  prefix: 'a Prometheus metric name prefix (letters, digits, "_" and ":")',
+  registry: 'a prom-client Registry (an object with registerMetric and getSingleMetric)',
+  historySize: 'an integer between 1 and 100000',
+  title: 'a non-empty string',
+  definitions: 'an array of definitions built by the checks namespace, e.g. checks.http(...)',
 } as const;
 
 /** A reader of one kind of option: the fallback when it is absent, the value when valid, else a report. */
-type OptionReader<T> = (
+export type OptionReader<T> = (
   value: unknown,
   fallback: T,
   option: string,
   report: OptionErrorReporter,
 ) => T;
 
-function reader<T>(
+/** A reader of one kind of option, given the validity test and an optional conversion. */
+export function reader<T>(
   expected: string,
   isValid: (value: unknown) => boolean,
   convert: (value: unknown) => T = (value) => value as T,
@@ -129,3 +154,31 @@ export function readOptionalFunction<T extends (...args: never[]) => unknown>(
 export function normalizePath(path: string): string {
   return path.replace(/^\/+|\/+$/g, '');
 }
+
+/** The spec of an option read by `read`, with a fixed default. */
+export function withDefault<T>(
+  read: OptionReader<T>,
+  fallback: T,
+): OptionSpec<T, unknown> {
+  return (value, option, report) => read(value, fallback, option, report);
+}
+
+/** The spec of an optional function option. */
+export function optionalFunction<T extends (...args: never[]) => unknown>(
+  expected: string,
+): OptionSpec<T | undefined, unknown> {
+  return (value, option, report) =>
+    readOptionalFunction<T>(value, option, expected, report);
+}
+
+export const readInteger = (min: number, max: number, expected: string) =>
+  reader<number>(
+    expected,
+    (value) => Number.isInteger(value) && isNumberBetween(value, min, max),
+  );
+
+export const readNonEmptyString = (expected: string) =>
+  reader<string>(
+    expected,
+    (value) => typeof value === 'string' && value.trim() !== '',
+  );

@@ -15,48 +15,73 @@ import {
   JSON_CONTENT_TYPE,
 } from './http-response.js';
 
+/** A report's two possible responses, each built on first use. */
+interface ReportResponses {
+  details?: HttpResponse;
+  hidden?: HttpResponse;
+}
+
 /**
  * Turns a report into status, headers and body. Reports are immutable snapshots, so each one is formatted
- * once and its response reused for every request that gets the same report.
+ * once per audience (with or without details) and its response reused for every request that gets it.
  */
 @Injectable()
 export class HealthResponseFactory {
   private readonly logger = new Logger(LOGGER_CONTEXT);
-  private readonly responses = new WeakMap<HealthReport, HttpResponse>();
+  private readonly responses = new WeakMap<HealthReport, ReportResponses>();
 
   constructor(
     @Inject(HEALTHCHECK_RESOLVED_OPTIONS)
     private readonly options: ResolvedHealthcheckOptions,
   ) {}
 
-  create(report: HealthReport): HttpResponse {
-    let response = this.responses.get(report);
-    if (!response) {
-      response = this.build(report);
-      this.responses.set(report, response);
+  /** The response to `request` (the platform's request object, for a `showDetails` function). */
+  create(report: HealthReport, request?: unknown): HttpResponse {
+    const details = this.showsDetails(request);
+    let cached = this.responses.get(report);
+    if (!cached) {
+      cached = {};
+      this.responses.set(report, cached);
     }
-    return response;
+    return details
+      ? (cached.details ??= this.build(report, true))
+      : (cached.hidden ??= this.build(report, false));
+  }
+
+  /** Whether `request` may see check outputs; a `showDetails` function that throws means no. */
+  showsDetails(request: unknown): boolean {
+    const { showDetails } = this.options;
+    if (typeof showDetails === 'boolean') return showDetails;
+    try {
+      return showDetails(request) === true;
+    } catch {
+      return false;
+    }
   }
 
   /** A JSON error such as the 404 for an unknown check, with the health routes' headers. */
-  error(status: number, message: string): HttpResponse {
+  error(
+    status: number,
+    message: string,
+    extraHeaders: Record<string, string> = {},
+  ): HttpResponse {
     return {
       status,
-      headers: baseHeaders(),
-      body: serializeBody({ error: message }),
+      headers: baseHeaders(extraHeaders),
+      body: serializeBody({ status: 'failure', error: message }),
     };
   }
 
-  private build(report: HealthReport): HttpResponse {
+  private build(report: HealthReport, showDetails: boolean): HttpResponse {
     const passed = report.status === 'success';
-    const { format, showDetails } = this.options;
+    const { format } = this.options;
     const handlerName = passed ? 'successHandler' : 'failedHandler';
     const handler = this.options[handlerName];
     const headers = passed
       ? this.options.successHeaders
       : this.options.failedHeaders;
     const contentType =
-      format === 'ietf' ? IETF_CONTENT_TYPE : JSON_CONTENT_TYPE;
+      format === 'ietf' && !handler ? IETF_CONTENT_TYPE : JSON_CONTENT_TYPE;
     try {
       return {
         status: passed ? this.options.successStatus : this.options.failedStatus,

@@ -1,4 +1,5 @@
 import type { HealthReport } from '../../lib/index.js';
+import { renderBody } from '../../lib/report/http-response.js';
 import { toIetfReport } from '../../lib/report/ietf-report.js';
 import {
   formatReportBody,
@@ -104,23 +105,42 @@ describe('toIetfReport (draft-inadarei-api-health-check)', () => {
 });
 
 describe('formatReportBody', () => {
-  it('serves the seed report as it is by default', () => {
+  const answeredAt = Date.UTC(2026, 0, 1, 0, 0, 30);
+  const render = (body: ReturnType<typeof formatReportBody>) =>
+    JSON.parse(
+      renderBody({ status: 200, headers: [], body }, answeredAt),
+    ) as unknown;
+
+  it('serves the JSON report as it is, with the time of the answer as its timestamp', () => {
     expect(
-      JSON.parse(
-        formatReportBody(report(), { format: 'seed', showDetails: true }),
-      ),
-    ).toEqual(report());
+      render(formatReportBody(report(), { format: 'json', showDetails: true })),
+    ).toEqual({ ...report(), timestamp: answeredAt / 1000 });
+  });
+
+  it('keeps the key order of the report, sections first', () => {
+    const withSection = { application: { name: 'api' }, ...report() };
+    const body = formatReportBody(withSection, {
+      format: 'json',
+      showDetails: true,
+    });
+    expect(Object.keys(render(body) as object)).toEqual([
+      'application',
+      'hostname',
+      'status',
+      'timestamp',
+      'results',
+    ]);
   });
 
   it('reduces results to names and outcomes when details are hidden', () => {
     expect(
-      JSON.parse(
-        formatReportBody(report(), { format: 'seed', showDetails: false }),
+      render(
+        formatReportBody(report(), { format: 'json', showDetails: false }),
       ),
     ).toEqual({
       hostname: 'api-1',
       status: 'success',
-      timestamp: at,
+      timestamp: answeredAt / 1000,
       results: [{ checker: 'database', passed: true }],
     });
   });
@@ -128,7 +148,7 @@ describe('formatReportBody', () => {
   it('hands the handler the report without details when they are hidden', () => {
     let seen: HealthReport | undefined;
     formatReportBody(report(), {
-      format: 'seed',
+      format: 'json',
       showDetails: false,
       handler: (given) => (seen = given),
     });

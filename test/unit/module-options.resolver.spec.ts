@@ -6,9 +6,8 @@ import {
 import { HealthcheckModule } from '../../lib/index.js';
 import {
   MODULE_OPTION_KEYS,
-  resolveCheckOptions,
   resolveModuleOptions,
-} from '../../lib/options/healthcheck-options.resolver.js';
+} from '../../lib/options/module-options.resolver.js';
 
 describe('resolveModuleOptions', () => {
   it('fills in the documented defaults', () => {
@@ -21,13 +20,20 @@ describe('resolveModuleOptions', () => {
       failedHeaders: {},
       successHandler: undefined,
       failedHandler: undefined,
+      maxOutputBytes: 4_096,
       environment: null,
-      format: 'seed',
+      format: 'json',
       showDetails: true,
       shutdownDelay: 0,
       onStatusChange: undefined,
       guards: [],
       swagger: true,
+      checks: [],
+      server: null,
+      decorators: [],
+      metrics: null,
+      history: { size: 100 },
+      ui: null,
     });
   });
 
@@ -55,6 +61,7 @@ describe('resolveModuleOptions', () => {
       includeConfig: true,
       config: undefined,
       scrub: [],
+      showValues: 'always',
       guards: [],
     });
   });
@@ -147,7 +154,7 @@ describe('resolveModuleOptions', () => {
 
   it('rejects unknown options, which are usually typos', () => {
     expect(() => resolveModuleOptions({ successTTL: 5 })).toThrow(
-      unknownOption('successTTL', MODULE_OPTION_KEYS),
+      unknownOption('HealthcheckModule', 'successTTL', MODULE_OPTION_KEYS),
     );
   });
 
@@ -160,8 +167,8 @@ describe('resolveModuleOptions', () => {
 
 describe('options of probes and formats', () => {
   it.each([
-    ['format', 'xml', "'seed' or 'ietf'"],
-    ['showDetails', 'no', 'true or false'],
+    ['format', 'xml', "'json' or 'ietf' ('seed' is an alias of 'json')"],
+    ['showDetails', 'no', 'true, false or a function (request) => boolean'],
     ['shutdownDelay', -1, 'a number of milliseconds between 0 and 2147483647'],
     ['onStatusChange', 'log', 'a function (change) => void'],
     [
@@ -172,42 +179,6 @@ describe('options of probes and formats', () => {
   ])('rejects %s = %p', (option, value, expected) => {
     expect(() => resolveModuleOptions({ [option]: value })).toThrow(
       new RegExp(`"${option}": expected ${expected.replace(/[()]/g, '\\$&')}`),
-    );
-  });
-});
-
-describe('resolveCheckOptions', () => {
-  const defaults = { timeout: 10_000, successTtl: 27_000, failedTtl: 9_000 };
-  const resolve = (options: object) =>
-    resolveCheckOptions(options, 'method', defaults, 'Probe.method');
-
-  it('reads tags, criticality and background settings', () => {
-    expect(
-      resolve({
-        tags: ['readiness', 'db', 'db'],
-        critical: false,
-        interval: 5_000,
-      }),
-    ).toEqual({
-      name: 'method',
-      timing: defaults,
-      tags: ['readiness', 'db'],
-      critical: false,
-      background: { interval: 5_000, maxStaleness: 15_000 },
-    });
-  });
-
-  it.each([
-    [{ tags: 'readiness' }, 'tags'],
-    [{ tags: ['has space'] }, 'tags'],
-    [{ critical: 'no' }, 'critical'],
-    [{ interval: 0 }, 'interval'],
-    [{ maxStaleness: 1_000 }, 'maxStaleness'],
-    [{ interval: 1_000, maxStaleness: -1 }, 'maxStaleness'],
-    [{ tag: 'readiness' }, 'tag'],
-  ])('rejects %p, naming the option and the check', (options, option) => {
-    expect(() => resolve(options)).toThrow(
-      new RegExp(`Invalid option "${option}" of health check Probe.method`),
     );
   });
 });

@@ -1,0 +1,265 @@
+import { DEFAULTS } from '../healthcheck.constants.js';
+import {
+  MODULE_OWNER,
+  routeCollision,
+} from '../healthcheck.messages.js';
+import type { HealthcheckModuleOptions } from '../interfaces/module-options.interface.js';
+import type {
+  ResolvedHealthcheckOptions,
+  ResolvedReportFormat,
+  ResolvedServerOptions,
+} from '../interfaces/resolved-options.interface.js';
+import type { HealthCheckDefinition } from '../ready-checks/health-check.definition.js';
+import { resolveEnvironmentOptions } from './environment-options.resolver.js';
+import { type OptionSpec, readOptions } from './option-spec.js';
+import {
+  EXPECTED,
+  optionalFunction,
+  readBoolean,
+  readDelay,
+  readGuards,
+  readHeaders,
+  readInteger,
+  readNonEmptyString,
+  readPath,
+  readStatus,
+  readTimeout,
+  readTtl,
+  reader,
+  reportModuleOption,
+  withDefault,
+} from './option-validators.js';
+
+type ModuleSpec<T> = OptionSpec<T, unknown>;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const readFormat = reader<ResolvedReportFormat>(
+  EXPECTED.format,
+  (value) => value === 'json' || value === 'ietf' || value === 'seed',
+  (value) => (value === 'ietf' ? 'ietf' : 'json'),
+);
+
+const readShowDetails = reader<ResolvedHealthcheckOptions['showDetails']>(
+  EXPECTED.showDetails,
+  (value) => typeof value === 'boolean' || typeof value === 'function',
+);
+
+const readDecorators = reader<ResolvedHealthcheckOptions['decorators']>(
+  EXPECTED.decorators,
+  (value) =>
+    Array.isArray(value) &&
+    value.every((decorator) => typeof decorator === 'function'),
+  (value) => [...(value as ResolvedHealthcheckOptions['decorators'])],
+);
+
+const readDefinitions = reader<HealthCheckDefinition[]>(
+  EXPECTED.definitions,
+  (value) =>
+    Array.isArray(value) &&
+    value.every(
+      (definition) =>
+        isObject(definition) &&
+        typeof definition.name === 'string' &&
+        typeof definition.build === 'function',
+    ),
+  (value) => [...(value as HealthCheckDefinition[])],
+);
+
+const SERVER_OPTIONS = {
+  port: (value, option, report) =>
+    value === undefined
+      ? report(option, EXPECTED.port, 'nothing')
+      : readInteger(0, 65_535, EXPECTED.port)(value, 0, option, report),
+  host: (value, option, report) =>
+    value === undefined
+      ? undefined
+      : readNonEmptyString(EXPECTED.host)(value, '', option, report),
+  keepAppRoutes: withDefault(readBoolean, false),
+  authorize: optionalFunction<NonNullable<ResolvedServerOptions['authorize']>>(
+    EXPECTED.authorize,
+  ),
+} satisfies {
+  [K in keyof Required<ResolvedServerOptions>]: ModuleSpec<unknown>;
+};
+
+const readServer: ModuleSpec<ResolvedServerOptions | null> = (
+  value,
+  _option,
+  report,
+) =>
+  value === undefined
+    ? null
+    : readOptions(value, SERVER_OPTIONS, {
+        owner: MODULE_OWNER,
+        prefix: 'server.',
+        report,
+        context: undefined,
+        expected: 'an object { port, host?, keepAppRoutes?, authorize? }',
+      });
+
+const readRegistry = reader<unknown>(
+  EXPECTED.registry,
+  (value) =>
+    isObject(value) &&
+    typeof value.registerMetric === 'function' &&
+    typeof value.getSingleMetric === 'function',
+);
+const readPrefix = reader<string>(
+  EXPECTED.prefix,
+  (value) => typeof value === 'string' && /^[a-zA-Z_:][\w:]*$/.test(value),
+);
+
+const readMetrics: ModuleSpec<ResolvedHealthcheckOptions['metrics']> = (
+  value,
+  _option,
+  report,
+) => {
+  if (value === undefined || value === false) return null;
+  const read = readOptions(
+    value === true ? {} : value,
+    {
+      registry: (given, option, reportBad) =>
+        readRegistry(given, undefined, option, reportBad),
+      prefix: withDefault(readPrefix, 'healthcheck_'),
+    },
+    {
+      owner: MODULE_OWNER,
+      prefix: 'metrics.',
+      report,
+      context: undefined,
+      expected: 'true, false or an object { registry?, prefix? }',
+    },
+  );
+  return read.registry === undefined
+    ? { prefix: read.prefix }
+    : { registry: read.registry, prefix: read.prefix };
+};
+
+const readHistory: ModuleSpec<ResolvedHealthcheckOptions['history']> = (
+  value,
+  _option,
+  report,
+) =>
+  readOptions(
+    value,
+    { size: withDefault(readInteger(1, 100_000, EXPECTED.historySize), 100) },
+    { owner: MODULE_OWNER, prefix: 'history.', report, context: undefined },
+  );
+
+const readUi: ModuleSpec<ResolvedHealthcheckOptions['ui']> = (
+  value,
+  _option,
+  report,
+) =>
+  value === undefined || value === false
+    ? null
+    : readOptions(
+        value === true ? {} : value,
+        { title: withDefault(readNonEmptyString(EXPECTED.title), 'Health') },
+        {
+          owner: MODULE_OWNER,
+          prefix: 'ui.',
+          report,
+          context: undefined,
+          expected: 'true, false or an object { title? }',
+        },
+      );
+
+/** One spec per option of `forRoot()`, tied to HealthcheckModuleOptions: a new option must be added here. */
+const MODULE_OPTIONS = {
+  path: withDefault(readPath, DEFAULTS.path),
+  successTtl: withDefault(readTtl, DEFAULTS.successTtl),
+  failedTtl: withDefault(readTtl, DEFAULTS.failedTtl),
+  timeout: withDefault(readTimeout, DEFAULTS.timeout),
+  maxOutputBytes: withDefault(
+    readInteger(64, 16 * 1024 * 1024, EXPECTED.outputBytes),
+    DEFAULTS.maxOutputBytes,
+  ),
+  successStatus: withDefault(readStatus, DEFAULTS.successStatus),
+  failedStatus: withDefault(readStatus, DEFAULTS.failedStatus),
+  successHeaders: withDefault(readHeaders, {}),
+  failedHeaders: withDefault(readHeaders, {}),
+  successHandler: optionalFunction<
+    NonNullable<HealthcheckModuleOptions['successHandler']>
+  >(EXPECTED.handler),
+  failedHandler: optionalFunction<
+    NonNullable<HealthcheckModuleOptions['failedHandler']>
+  >(EXPECTED.handler),
+  environment: (value, _option, report) =>
+    resolveEnvironmentOptions(value, report),
+  format: withDefault(readFormat, 'json'),
+  showDetails: withDefault(readShowDetails, true),
+  shutdownDelay: withDefault(readDelay, 0),
+  onStatusChange: optionalFunction<
+    NonNullable<HealthcheckModuleOptions['onStatusChange']>
+  >(EXPECTED.listener),
+  guards: withDefault(readGuards, []),
+  swagger: withDefault(readBoolean, true),
+  checks: withDefault(readDefinitions, []),
+  server: readServer,
+  decorators: withDefault(readDecorators, []),
+  metrics: readMetrics,
+  history: readHistory,
+  ui: readUi,
+} satisfies {
+  [K in keyof Required<HealthcheckModuleOptions>]: ModuleSpec<unknown>;
+};
+
+/** Validates the options of `forRoot()`/`forRootAsync()` and fills in every default; throws on the first bad one. */
+export function resolveModuleOptions(
+  options: unknown,
+): ResolvedHealthcheckOptions {
+  const { timeout, successTtl, failedTtl, ...rest } = readOptions(
+    options,
+    MODULE_OPTIONS,
+    {
+      owner: MODULE_OWNER,
+      prefix: '',
+      report: reportModuleOption,
+      context: undefined,
+    },
+  );
+  const resolved = { ...rest, timing: { timeout, successTtl, failedTtl } };
+  refuseRouteCollisions(resolved);
+  return resolved;
+}
+
+/** Every option of `forRoot()`, for messages and tests. */
+export const MODULE_OPTION_KEYS = Object.keys(MODULE_OPTIONS);
+
+/** Refuses two routes on one path, which Express would hide and Fastify would refuse with a framework error. */
+function refuseRouteCollisions({
+  path,
+  environment,
+  ui,
+}: Pick<ResolvedHealthcheckOptions, 'path' | 'environment' | 'ui'>): void {
+  if (!environment) return;
+  const healthRoutes = new Map<string, string>([[path, 'path']]);
+  for (const sub of ['live', 'ready', 'startup', 'history']) {
+    healthRoutes.set(join(path, sub), `path (its /${sub} route)`);
+  }
+  if (ui) {
+    healthRoutes.set(join(path, 'ui'), 'ui');
+    healthRoutes.set(join(path, 'events'), 'ui (its /events stream)');
+  }
+  const clash = healthRoutes.get(environment.path);
+  if (clash !== undefined) {
+    throw new Error(
+      routeCollision(clash, 'environment.path', environment.path),
+    );
+  }
+  if (environment.path.startsWith(join(path, 'group') + '/')) {
+    throw new Error(
+      routeCollision(
+        'path (its /group/:tag routes)',
+        'environment.path',
+        environment.path,
+      ),
+    );
+  }
+}
+
+const join = (base: string, sub: string): string =>
+  base === '' ? sub : `${base}/${sub}`;
