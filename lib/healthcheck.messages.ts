@@ -7,8 +7,53 @@ export const invalidOption = (
 ): string =>
   `Invalid HealthcheckModule option "${option}": expected ${expected}, got ${got}.`;
 
-export const unknownOption = (option: string, known: string[]): string =>
-  `Unknown HealthcheckModule option "${option}". Known options: ${known.join(', ')}.`;
+export const unknownOption = (
+  owner: string,
+  option: string,
+  known: string[],
+): string =>
+  `Unknown option "${option}" of ${owner}. Known options: ${known.join(', ')}.`;
+
+export const MODULE_OWNER = 'HealthcheckModule';
+
+export const checkOwner = (where: string): string => `health check ${where}`;
+
+export const routeCollision = (
+  first: string,
+  second: string,
+  route: string,
+): string =>
+  `HealthcheckModule options ${first} and ${second} both serve the route "/${route}". ` +
+  `Give one of them another path.`;
+
+export const moduleImportedTwice = (first: string, second: string): string =>
+  `HealthcheckModule is imported twice (${first}, then ${second}). It is global: import it once, in the root ` +
+  `module, and inject HealthCheckRunner wherever it is needed.`;
+
+export const outputTruncated = (totalBytes: number, limit: number): string =>
+  `… [truncated: ${totalBytes} bytes of output, limit ${limit}]`;
+
+export const methodNotAllowed = (method: string): string =>
+  `Method ${method} is not allowed on the health routes; use GET or HEAD.`;
+
+export const maxStalenessWithoutInterval = 'to be given together with interval';
+
+export const missingDependency = (
+  source: string,
+  option: string,
+  token: string,
+  reason: string,
+): string =>
+  `${source}: option "${option}" names ${token}, but no provider of it was found (${reason}). ` +
+  `Provide it in a module the application imports, or pass the instance itself.`;
+
+export const wrongDependency = (
+  source: string,
+  option: string,
+  expected: string,
+  got: string,
+): string =>
+  `${source}: option "${option}" expected ${expected}, got ${got}.`;
 
 export const asyncRouteOptionMismatch = (option: string): string =>
   `HealthcheckModule.forRootAsync(): "${option}" decides which routes exist, so it must be given at the top level ` +
@@ -108,3 +153,241 @@ export const oneCheckOnly =
 
 export const healthEventListenerFailed = (message: string): string =>
   `A health event listener threw: ${message}`;
+
+export const readyCheckMissingOption = (
+  kind: string,
+  option: string,
+  expected: string,
+): string =>
+  `checks.${kind}() needs the option "${option}": ${expected}, or the DI token of one.`;
+
+export const readyCheckUnknownOption = (
+  kind: string,
+  option: string,
+  known: readonly string[],
+): string =>
+  `checks.${kind}() has no option "${option}"; it takes ${known.map((key) => `"${key}"`).join(', ')} and the usual check options.`;
+
+export const roundTripAnswered = (what: string, ms: number): string =>
+  `${what} answered in ${ms.toFixed(1)} ms`;
+
+export const roundTripFailed = (
+  what: string,
+  target: string,
+  reason: string,
+): string => `${what} against ${target} failed: ${reason}`;
+
+export const earlierProbeUnanswered = (
+  what: string,
+  reason: string,
+  ageMs: number,
+): string =>
+  `${reason}; the ${what} sent ${(ageMs / 1000).toFixed(1)} s earlier on the same client has not been answered yet`;
+
+export const dataSourceNotInitialized =
+  'the DataSource is not initialized: call dataSource.initialize() first';
+
+export const mongooseNotOpened =
+  'the connection has not been opened: call mongoose.connect() or connection.openUri() first';
+
+export const metricsNeedPromClient = (cause: string): string =>
+  `The HealthcheckModule option "metrics" needs the package "prom-client", which could not be loaded (${cause}). ` +
+  `Install it (npm install prom-client) or leave the option out.`;
+
+export const metricNameTaken = (name: string): string =>
+  `Cannot register the health metric "${name}": the registry already holds a metric of that name that ` +
+  `HealthcheckModule did not create. Set another prefix with the option "metrics.prefix" or another registry ` +
+  `with "metrics.registry".`;
+
+export const redisClientNotConnected = (kind: string, state: string): string =>
+  `not sent: the ${kind} client is ${state}`;
+
+export const unexpectedReply = (reply: string, expected: string): string =>
+  `the server answered ${reply}, expected ${expected}`;
+
+export const natsNotConnected = (code: string, state: string): string =>
+  `${code} (the client is ${state})`;
+
+export const amqpChannelLateOpen =
+  'the channel opened after the check had given up; it was closed again';
+
+export const kafkaNoMetadata =
+  'no broker of the cluster answered the metadata request';
+
+export const microservicePatternMissing = (kind: string): string =>
+  `checks.${kind}() needs the option "pattern": a message pattern the microservice answers ` +
+  `(e.g. @MessagePattern('health.ping') returning 'pong').`;
+
+export const grpcHealthCheckMissing = (cause: string): string =>
+  `GrpcHealthService needs the packages "grpc-health-check" and "@grpc/grpc-js": install them to serve ` +
+  `grpc.health.v1.Health. Loading "grpc-health-check" failed: ${cause}`;
+
+export const grpcHealthCheckUnusable =
+  'The installed "grpc-health-check" exports no grpc.health.v1.Health service definition ' +
+  '(expected `service` with Check, Watch and List); install version 2 or later.';
+
+export const grpcUnknownService = (name: string): string =>
+  `No health service is named "${name}": ask for "" (all checks), liveness, readiness, startup, ` +
+  'a check tag or a check name.';
+
+export const grpcWatchFailed = (service: string, message: string): string =>
+  `The gRPC health Watch of "${service}" could not read its status: ${message}`;
+
+export const amqpNotConnected =
+  'not sent: the connection is down and amqplib is reconnecting';
+
+export const checkOptionsNotObject = (where: string, got: string): string =>
+  `Invalid options of health check ${where}: expected an object, got ${got}.`;
+
+export const unknownCheckOption = (
+  where: string,
+  option: string,
+  known: readonly string[],
+): string =>
+  `Health check ${where} has no option "${option}"; it takes ${known.map((key) => `"${key}"`).join(', ')} ` +
+  `and the usual check options.`;
+
+export const missingCheckThreshold = (
+  where: string,
+  options: readonly string[],
+): string =>
+  `Health check ${where} needs at least one of the options ${options.map((key) => `"${key}"`).join(', ')}: ` +
+  `without a threshold it could never fail.`;
+
+export const outsideExpected = (
+  measured: string,
+  expectations: readonly string[],
+): string => `${measured}, expected ${expectations.join(' and ')}`;
+
+export const eventLoopDelayMeasured = (
+  percentile: number,
+  delay: string,
+  window: string,
+): string => `event-loop delay p${percentile} ${delay} over the last ${window}`;
+
+export const eventLoopNotSampledYet = (window: string): string =>
+  `no event-loop delay sampled yet (monitoring for ${window})`;
+
+export const heapMeasured = (
+  used: string,
+  share: string,
+  limit: string,
+): string => `heap ${used} used, ${share} of the ${limit} limit`;
+
+export const rssMeasured = (rss: string): string => `rss ${rss}`;
+
+export const diskFreeMeasured = (
+  share: string,
+  path: string,
+  free: string,
+  total: string,
+): string => `${share} free on ${path} (${free} of ${total})`;
+
+export const diskUnreadable = (path: string, reason: string): string =>
+  `could not read the free space on ${path}: ${reason}`;
+
+export const httpAnswered = (
+  method: string,
+  url: string,
+  status: number,
+  ms: number,
+): string => `${method} ${url}: status ${status} in ${ms.toFixed(1)} ms`;
+
+export const httpWrongStatus = (
+  method: string,
+  url: string,
+  status: number,
+  expected: string,
+): string => `${method} ${url}: status ${status}, expected ${expected}`;
+
+export const httpBodyRejected = (
+  method: string,
+  url: string,
+  status: number,
+  body: string,
+): string =>
+  `${method} ${url}: status ${status}, but expectBody rejected the body ${body}`;
+
+export const httpBodyPredicateThrew = (
+  method: string,
+  url: string,
+  status: number,
+  reason: string,
+): string =>
+  `${method} ${url}: status ${status}, but expectBody threw: ${reason}`;
+
+export const httpFailed = (
+  method: string,
+  url: string,
+  reason: string,
+): string => `${method} ${url}: ${reason}`;
+
+export const tcpConnected = (host: string, port: number, ms: number): string =>
+  `connected to ${hostPort(host, port)} in ${ms.toFixed(1)} ms`;
+
+export const tcpFailed = (host: string, port: number, reason: string): string =>
+  `could not connect to ${hostPort(host, port)}: ${reason}`;
+
+const hostPort = (host: string, port: number): string =>
+  host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+
+export const dnsResolved = (
+  hostname: string,
+  how: string,
+  answers: string,
+  ms: number,
+): string => `${how} of ${hostname}: ${answers} in ${ms.toFixed(1)} ms`;
+
+export const dnsFailed = (
+  hostname: string,
+  how: string,
+  reason: string,
+): string => `${how} of ${hostname} failed: ${reason}`;
+
+export const grpcClientMissing = (specifier: string, cause: string): string =>
+  `checks.grpc() needs the package "${specifier}": install it to call grpc.health.v1.Health on another ` +
+  `server. Loading it failed: ${cause}`;
+
+const grpcHealthOf = (service: string, url: string): string =>
+  `grpc.health.v1.Health/Check of ${service === '' ? 'the server' : `service "${service}"`} at ${url}`;
+
+export const grpcServing = (service: string, url: string, ms: number): string =>
+  `${grpcHealthOf(service, url)}: SERVING in ${ms.toFixed(1)} ms`;
+
+export const grpcNotServing = (
+  service: string,
+  url: string,
+  status: string,
+): string => `${grpcHealthOf(service, url)}: ${status}, expected SERVING`;
+
+export const grpcCheckFailed = (
+  service: string,
+  url: string,
+  reason: string,
+): string => `${grpcHealthOf(service, url)} failed: ${reason}`;
+
+export const noHealthRoute = (path: string): string =>
+  `No health route at ${path}.`;
+
+export const healthServerPortInUse = (host: string, port: number): string =>
+  `The health server cannot listen on ${host}:${port}: the port is already in use. ` +
+  `Choose another "server.port" (0 picks a free one).`;
+
+export const healthServerListenFailed = (
+  host: string,
+  port: number,
+  reason: string,
+): string => `The health server cannot listen on ${host}:${port}: ${reason}`;
+
+export const environmentNeedsAuthorize =
+  'The environment route on the health server needs the option "server.authorize": Nest guards do not run here.';
+
+export const environmentForbidden =
+  'server.authorize refused this request to the environment route.';
+
+export const healthRouteFailed = (reason: string): string =>
+  `The health route failed: ${reason}`;
+
+export const swaggerDocsFailed = (reason: string): string =>
+  `HealthcheckModule could not document its routes for @nestjs/swagger: ${reason}. Set "swagger: false" to ` +
+  `leave them out of the document.`;

@@ -6,59 +6,88 @@ import {
 } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { CheckRegistry } from './checks/check.registry.js';
+import { describeThrown } from './checks/describe-thrown.js';
 import { HealthCheckRunner } from './checks/health-check.runner.js';
 import { HealthcheckExplorer } from './discovery/healthcheck.explorer.js';
+import { SingleImportGuard } from './discovery/single-import.guard.js';
 import { EnvironmentDumpService } from './environment/environment-dump.service.js';
-import { SectionRegistry } from './sections/section.registry.js';
 import {
   DEFAULTS,
   HEALTHCHECK_MODULE_OPTIONS,
   HEALTHCHECK_RESOLVED_OPTIONS,
   SWAGGER_DOCS_APPLIED,
 } from './healthcheck.constants.js';
-import { applySwaggerDocs } from './swagger/swagger-loader.js';
-import type { HealthDocsOptions } from './swagger/swagger-docs.js';
+import { swaggerDocsFailed } from './healthcheck.messages.js';
+import { GrpcHealthService } from './grpc/grpc-health.service.js';
+import { HealthHistory } from './history/health-history.service.js';
+import { createDashboardController } from './http/dashboard.controller.js';
 import { createEnvironmentController } from './http/environment.controller.js';
 import { createHealthController } from './http/health.controller.js';
+import { HealthEndpoints } from './http/health-endpoints.js';
 import type {
   HealthcheckModuleAsyncOptions,
   HealthcheckModuleOptions,
   HealthcheckOptionsFactory,
 } from './interfaces/module-options.interface.js';
 import type { ResolvedHealthcheckOptions } from './interfaces/resolved-options.interface.js';
-import { resolveAsyncModuleOptions } from './options/async-options.resolver.js';
-import { resolveModuleOptions } from './options/healthcheck-options.resolver.js';
+import { HealthMetrics } from './metrics/health-metrics.service.js';
+import {
+  resolveAsyncModuleOptions,
+  resolveRouteOptions,
+  type RouteOptions,
+} from './options/async-options.resolver.js';
+import { resolveModuleOptions } from './options/module-options.resolver.js';
 import { ProbeService } from './probes/probe.service.js';
 import { HealthResponseFactory } from './report/health-response.factory.js';
+import { SectionRegistry } from './sections/section.registry.js';
+import { ConnectionDrain } from './server/connection-drain.js';
+import { HealthcheckServer } from './server/healthcheck.server.js';
+import type { HealthDocsOptions } from './swagger/swagger-docs.js';
+import { applySwaggerDocs } from './swagger/swagger-loader.js';
 
 /** What the controllers need before DI runs. */
-type Routes = Pick<
-  ResolvedHealthcheckOptions,
-  'path' | 'guards' | 'environment' | 'swagger'
-> &
-  Partial<HealthDocsOptions>;
+type Routes = RouteOptions & Partial<HealthDocsOptions>;
 
-/** The route controllers, and their API docs being applied (awaited by a provider, see applySwaggerDocs). */
+/**
+ * The route controllers on the application's HTTP server (none when the routes live on the module's own
+ * server only), and their API docs being applied: a promise that never rejects, whose failure a provider
+ * turns into a bootstrap error.
+ */
 function createControllers(routes: Routes): {
   controllers: Type<unknown>[];
-  docs: Promise<void>;
+  docs: Promise<unknown>;
 } {
-  const health = createHealthController(routes.path, routes.guards);
+  if (routes.server && !routes.server.keepAppRoutes) {
+    return { controllers: [], docs: Promise.resolve(undefined) };
+  }
+  const { path, guards, decorators } = routes;
+  const health = createHealthController(path, guards, decorators);
   const environment = routes.environment
     ? createEnvironmentController(
         routes.environment.path,
         routes.environment.guards,
+        decorators,
       )
     : undefined;
-  const docs = applySwaggerDocs({ health, environment }, routes.swagger, {
-    successStatus: routes.successStatus ?? DEFAULTS.successStatus,
-    failedStatus: routes.failedStatus ?? DEFAULTS.failedStatus,
-    format: routes.format ?? 'seed',
-  });
-  return {
-    controllers: environment ? [health, environment] : [health],
-    docs,
-  };
+  const dashboard = routes.ui
+    ? createDashboardController(path, guards, decorators)
+    : undefined;
+  const docs = applySwaggerDocs(
+    { health, environment, dashboard },
+    routes.swagger,
+    {
+      successStatus: routes.successStatus ?? DEFAULTS.successStatus,
+      failedStatus: routes.failedStatus ?? DEFAULTS.failedStatus,
+      format: routes.format ?? 'json',
+    },
+  ).then(
+    () => undefined,
+    (error: unknown) => error ?? new Error(String(error)),
+  );
+  const controllers = [health, environment, dashboard].filter(
+    (controller): controller is Type<unknown> => controller !== undefined,
+  );
+  return { controllers, docs };
 }
 
 /** Serves the application's `@HealthCheck()` methods as a cached report, and optionally a scrubbed environment dump. */
@@ -74,19 +103,13 @@ export class HealthcheckModule {
 
   /**
    * Registers the module with options from a factory. Options that decide which routes exist (`path`,
-   * `environment`) are given at the top level, since routes are fixed before the factory runs.
+   * `environment`, `guards`, `swagger`, `server`, `ui`, `decorators`) are given at the top level, since
+   * routes are fixed before the factory runs.
    */
   static forRootAsync(options: HealthcheckModuleAsyncOptions): DynamicModule {
-    const routes = resolveModuleOptions({
-      path: options.path,
-      environment: options.environment,
-      guards: options.guards,
-      swagger: options.swagger,
-    });
-    // Statuses and format come from the factory, so the API docs show the defaults.
-    const { path, guards, environment, swagger } = routes;
+    const routes = resolveRouteOptions(options);
     return this.build(
-      { path, guards, environment, swagger },
+      routes,
       [
         ...this.createAsyncOptionsProviders(options),
         {
@@ -115,16 +138,37 @@ export class HealthcheckModule {
       controllers,
       providers: [
         ...optionProviders,
-        { provide: SWAGGER_DOCS_APPLIED, useFactory: () => docs },
+        {
+          provide: SWAGGER_DOCS_APPLIED,
+          useFactory: async () => {
+            const failure = await docs;
+            if (failure !== undefined) {
+              throw new Error(swaggerDocsFailed(describeThrown(failure)));
+            }
+          },
+        },
+        SingleImportGuard,
         CheckRegistry,
         { provide: SectionRegistry, useFactory: () => new SectionRegistry() },
         HealthCheckRunner,
         EnvironmentDumpService,
         HealthResponseFactory,
         ProbeService,
+        HealthHistory,
+        HealthMetrics,
+        HealthEndpoints,
+        ConnectionDrain,
+        HealthcheckServer,
+        GrpcHealthService,
         HealthcheckExplorer,
       ],
-      exports: [HealthCheckRunner, EnvironmentDumpService],
+      exports: [
+        HealthCheckRunner,
+        EnvironmentDumpService,
+        HealthcheckServer,
+        HealthHistory,
+        GrpcHealthService,
+      ],
     };
   }
 

@@ -1,22 +1,39 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleInit,
+} from '@nestjs/common';
+import {
+  DiscoveryService,
+  MetadataScanner,
+  ModuleRef,
+  Reflector,
+} from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
+import { CheckRegistry } from '../checks/check.registry.js';
 import {
   ENV_SECTION_METADATA,
   HEALTH_CHECK_METADATA,
+  HEALTHCHECK_RESOLVED_OPTIONS,
   LOGGER_CONTEXT,
 } from '../healthcheck.constants.js';
 import { nonStaticProvider } from '../healthcheck.messages.js';
 import type {
+  HealthCheckContext,
   HealthCheckFunction,
   HealthCheckOptions,
 } from '../interfaces/check.interface.js';
-import { CheckRegistry } from '../checks/check.registry.js';
+import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.interface.js';
+import { createDependencyResolver } from '../ready-checks/dependency.resolver.js';
 import { SectionRegistry } from '../sections/section.registry.js';
 
-type AnyMethod = (...args: unknown[]) => unknown;
+type AnyMethod = (this: unknown, ...args: unknown[]) => unknown;
 
-/** Finds `@HealthCheck()` and `@EnvSection()` methods on every provider and controller once, at bootstrap. */
+/**
+ * Registers the ready-made checks of the `checks` option, then finds `@HealthCheck()` and `@EnvSection()`
+ * methods on every provider and controller, once, at bootstrap.
+ */
 @Injectable()
 export class HealthcheckExplorer implements OnModuleInit {
   private readonly logger = new Logger(LOGGER_CONTEXT);
@@ -25,11 +42,25 @@ export class HealthcheckExplorer implements OnModuleInit {
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
+    private readonly moduleRef: ModuleRef,
     private readonly checks: CheckRegistry,
     private readonly sections: SectionRegistry,
+    @Inject(HEALTHCHECK_RESOLVED_OPTIONS)
+    private readonly options: ResolvedHealthcheckOptions,
   ) {}
 
   onModuleInit(): void {
+    for (const definition of this.options.checks) {
+      const run = definition.build(
+        createDependencyResolver(this.moduleRef, definition.source),
+      );
+      this.checks.register(
+        run,
+        { ...definition.options, name: definition.name },
+        definition.name,
+        definition.source,
+      );
+    }
     const wrappers = [
       ...this.discovery.getProviders(),
       ...this.discovery.getControllers(),
@@ -38,15 +69,20 @@ export class HealthcheckExplorer implements OnModuleInit {
   }
 
   private explore(wrapper: InstanceWrapper): void {
-    const instance = wrapper.instance as Record<string, AnyMethod> | undefined;
-    if (!instance || wrapper.isAlias) return;
-    const prototype = Object.getPrototypeOf(instance) as object | null;
+    const instance = wrapper.instance as Record<string, unknown> | undefined;
+    if (!instance || typeof instance !== 'object' || wrapper.isAlias) return;
+    const prototype = Object.getPrototypeOf(instance) as Record<
+      string,
+      unknown
+    > | null;
     if (!prototype) return;
     const className = instance.constructor?.name ?? String(wrapper.name);
     const hasSingleInstance =
       !wrapper.isTransient && wrapper.isDependencyTreeStatic();
     for (const methodName of this.scanner.getAllMethodNames(prototype)) {
-      const method = instance[methodName];
+      // Metadata is read from the prototype, as the decorators wrote it: an instance may rebind or shadow it.
+      const method = prototype[methodName];
+      if (typeof method !== 'function') continue;
       const checkOptions = this.reflector.get<HealthCheckOptions | undefined>(
         HEALTH_CHECK_METADATA,
         method,
@@ -62,16 +98,37 @@ export class HealthcheckExplorer implements OnModuleInit {
         this.logger.warn(nonStaticProvider(className, methodName, decorator));
         continue;
       }
+      const call = lateBound(instance, methodName, method as AnyMethod);
       const where = `${className}.${methodName}`;
       if (checkOptions !== undefined) {
-        // Looked up at call time, so that a spy or patch applied after bootstrap takes effect.
-        const check = ((context) =>
-          instance[methodName](context)) as HealthCheckFunction;
-        this.checks.register(check, checkOptions, methodName, where);
+        this.checks.register(
+          ((context: HealthCheckContext) =>
+            call(context)) as HealthCheckFunction,
+          checkOptions,
+          methodName,
+          where,
+        );
       }
       if (sectionName !== undefined) {
-        this.sections.add(sectionName, () => instance[methodName](), where);
+        this.sections.add(sectionName, () => call(), where);
       }
     }
   }
+}
+
+/**
+ * Calls the instance's own `methodName` at call time, so a method bound in the constructor or a spy applied
+ * after bootstrap takes effect; when the instance shadows it with something that is not a function, the
+ * decorated method itself runs.
+ */
+function lateBound(
+  instance: Record<string, unknown>,
+  methodName: string,
+  decorated: AnyMethod,
+): (...args: unknown[]) => unknown {
+  return (...args) => {
+    const current = instance[methodName];
+    const method = typeof current === 'function' ? current : decorated;
+    return (method as AnyMethod).apply(instance, args);
+  };
 }

@@ -3,40 +3,42 @@ import {
   Get,
   Res,
   type Type,
-  UseGuards,
   VERSION_NEUTRAL,
 } from '@nestjs/common';
-import type { HealthcheckGuards } from '../interfaces/module-options.interface.js';
 import { HttpAdapterHost } from '@nestjs/core';
-import { EnvironmentDumpService } from '../environment/environment-dump.service.js';
-import { baseHeaders } from '../report/http-response.js';
-import { serializeBody } from '../report/report-body.js';
+import type {
+  HealthcheckDecorators,
+  HealthcheckGuards,
+} from '../interfaces/module-options.interface.js';
+import type { HttpResponse } from '../report/http-response.js';
+import { decorate } from './health.controller.js';
+import { HealthEndpoints } from './health-endpoints.js';
+import { refuseOtherMethods } from './method-not-allowed.js';
 import { sendResponse } from './send-response.js';
-
-const HEADERS = baseHeaders();
 
 /** Builds the controller of the environment dump at `path`. */
 export function createEnvironmentController(
   path: string,
   guards: HealthcheckGuards,
+  decorators: HealthcheckDecorators = [],
 ): Type<unknown> {
   @Controller({ path, version: VERSION_NEUTRAL })
   class EnvironmentController {
     constructor(
-      private readonly dumpService: EnvironmentDumpService,
-      private readonly adapterHost: HttpAdapterHost,
+      readonly endpoints: HealthEndpoints,
+      readonly adapterHost: HttpAdapterHost,
     ) {}
 
     @Get()
     async dump(@Res() response: unknown): Promise<void> {
-      const body = serializeBody(await this.dumpService.dump());
-      sendResponse(this.adapterHost.httpAdapter, response, {
-        status: 200,
-        headers: HEADERS,
-        body,
-      });
+      this.send(response, await this.endpoints.environment());
+    }
+
+
+    private send(response: unknown, prepared: HttpResponse): void {
+      sendResponse(this.adapterHost.httpAdapter, response, prepared);
     }
   }
-  if (guards.length > 0) UseGuards(...guards)(EnvironmentController);
-  return EnvironmentController;
+  refuseOtherMethods(EnvironmentController, ['']);
+  return decorate(EnvironmentController, guards, decorators);
 }

@@ -3,20 +3,24 @@ import {
   Get,
   Param,
   Query,
+  Req,
   Res,
   type Type,
   UseGuards,
   VERSION_NEUTRAL,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { HealthCheckRunner } from '../checks/health-check.runner.js';
-import { UnknownSelectionError } from '../checks/unknown-selection.error.js';
-import { oneCheckOnly } from '../healthcheck.messages.js';
-import type { HealthReport } from '../interfaces/check.interface.js';
-import type { HealthcheckGuards } from '../interfaces/module-options.interface.js';
-import { ProbeService } from '../probes/probe.service.js';
-import { HealthResponseFactory } from '../report/health-response.factory.js';
+import type {
+  HealthcheckDecorators,
+  HealthcheckGuards,
+} from '../interfaces/module-options.interface.js';
+import type { HttpResponse } from '../report/http-response.js';
+import { HealthEndpoints, type QueryValue } from './health-endpoints.js';
+import { refuseOtherMethods } from './method-not-allowed.js';
 import { sendResponse } from './send-response.js';
+
+/** Every path of the health controller, for the 405 answers. */
+const HEALTH_PATHS = ['', 'live', 'ready', 'startup', 'group/:tag', 'history'];
 
 /**
  * Builds the controller of the health routes at `path`: the full report, the three probes and the custom
@@ -25,70 +29,72 @@ import { sendResponse } from './send-response.js';
 export function createHealthController(
   path: string,
   guards: HealthcheckGuards,
+  decorators: HealthcheckDecorators = [],
 ): Type<unknown> {
   @Controller({ path, version: VERSION_NEUTRAL })
   class HealthcheckController {
     constructor(
-      private readonly runner: HealthCheckRunner,
-      private readonly probes: ProbeService,
-      private readonly responses: HealthResponseFactory,
-      private readonly adapterHost: HttpAdapterHost,
+      readonly endpoints: HealthEndpoints,
+      readonly adapterHost: HttpAdapterHost,
     ) {}
 
     @Get()
     async report(
+      @Req() request: unknown,
       @Res() response: unknown,
-      @Query('check') check?: string | string[],
-      @Query('exclude') exclude?: string | string[],
+      @Query('check') check?: QueryValue,
+      @Query('exclude') exclude?: QueryValue,
     ): Promise<void> {
-      if (Array.isArray(check)) {
-        return this.send(response, this.responses.error(400, oneCheckOnly));
-      }
-      const excluded = exclude === undefined ? undefined : [exclude].flat();
-      await this.respond(response, () =>
-        this.runner.run({ check, exclude: excluded }),
-      );
+      this.send(response, await this.endpoints.report(check, exclude, request));
     }
 
     @Get('live')
-    live(@Res() response: unknown): Promise<void> {
-      return this.respond(response, () => this.probes.liveness());
+    async live(@Req() request: unknown, @Res() response: unknown) {
+      this.send(response, await this.endpoints.probe('liveness', request));
     }
 
     @Get('ready')
-    ready(@Res() response: unknown): Promise<void> {
-      return this.respond(response, () => this.probes.readiness());
+    async ready(@Req() request: unknown, @Res() response: unknown) {
+      this.send(response, await this.endpoints.probe('readiness', request));
     }
 
     @Get('startup')
-    startup(@Res() response: unknown): Promise<void> {
-      return this.respond(response, () => this.probes.startup());
+    async startup(@Req() request: unknown, @Res() response: unknown) {
+      this.send(response, await this.endpoints.probe('startup', request));
     }
 
     @Get('group/:tag')
-    group(@Res() response: unknown, @Param('tag') tag: string): Promise<void> {
-      return this.respond(response, () => this.runner.run({ tag }));
-    }
-
-    private async respond(
-      response: unknown,
-      getReport: () => Promise<HealthReport>,
+    async group(
+      @Req() request: unknown,
+      @Res() response: unknown,
+      @Param('tag') tag: string,
     ): Promise<void> {
-      try {
-        this.send(response, this.responses.create(await getReport()));
-      } catch (error) {
-        if (!(error instanceof UnknownSelectionError)) throw error;
-        this.send(response, this.responses.error(404, error.message));
-      }
+      this.send(response, await this.endpoints.group(tag, request));
     }
 
-    private send(
-      response: unknown,
-      prepared: ReturnType<HealthResponseFactory['create']>,
-    ): void {
+    @Get('history')
+    history(@Req() request: unknown, @Res() response: unknown): void {
+      this.send(response, this.endpoints.history(request));
+    }
+
+
+    private send(response: unknown, prepared: HttpResponse): void {
       sendResponse(this.adapterHost.httpAdapter, response, prepared);
     }
   }
-  if (guards.length > 0) UseGuards(...guards)(HealthcheckController);
-  return HealthcheckController;
+  refuseOtherMethods(HealthcheckController, HEALTH_PATHS);
+  return decorate(HealthcheckController, guards, decorators);
+}
+
+/** Applies the guards and the user's decorators to a generated controller. */
+export function decorate<T extends Type<unknown>>(
+  controller: T,
+  guards: HealthcheckGuards,
+  decorators: HealthcheckDecorators,
+): T {
+  if (guards.length > 0) UseGuards(...guards)(controller);
+  for (const decorator of decorators) {
+    (decorator as ClassDecorator)(controller);
+  }
+  return controller;
 }

@@ -1,58 +1,110 @@
 import { asyncRouteOptionMismatch } from '../healthcheck.messages.js';
-import type { HealthcheckModuleOptions } from '../interfaces/module-options.interface.js';
+import type {
+  HealthcheckModuleAsyncOptions,
+  HealthcheckModuleOptions,
+  HealthcheckRouteOptions,
+} from '../interfaces/module-options.interface.js';
 import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.interface.js';
 import { resolveModuleOptions } from './module-options.resolver.js';
 
+/** The resolved options that decide which routes exist, known before DI runs. */
+export type RouteOptions = Pick<
+  ResolvedHealthcheckOptions,
+  keyof HealthcheckRouteOptions
+>;
+
+/** Route options that the factory may not give at all: only the top level decides them. */
+const TOP_LEVEL_ONLY = [
+  'guards',
+  'swagger',
+  'server',
+  'ui',
+  'decorators',
+] as const satisfies ReadonlyArray<keyof HealthcheckRouteOptions>;
+
+/** Validates the route options given at the top level of `forRootAsync()`. */
+export function resolveRouteOptions(
+  options: HealthcheckModuleAsyncOptions,
+): RouteOptions {
+  const { path, environment, guards, swagger, server, ui, decorators } =
+    options;
+  const resolved = resolveModuleOptions({
+    path,
+    environment,
+    guards,
+    swagger,
+    server,
+    ui,
+    decorators,
+  });
+  return {
+    path: resolved.path,
+    environment: resolved.environment,
+    guards: resolved.guards,
+    swagger: resolved.swagger,
+    server: resolved.server,
+    ui: resolved.ui,
+    decorators: resolved.decorators,
+  };
+}
+
 /**
  * Resolves the options a `forRootAsync` factory returned, against the route options given at the top level
- * (`routes`, already resolved by the module):
- * the factory may repeat them but not change them, and may add environment settings only when the top level
- * enabled the environment route.
+ * (`routes`, already resolved): the factory may repeat `path` and enable an environment route that the top
+ * level enabled (with more settings), but not change a route, and may not give the top-level-only options.
  */
 export function resolveAsyncModuleOptions(
   fromFactory: HealthcheckModuleOptions | undefined,
-  routes: ResolvedHealthcheckOptions,
+  routes: RouteOptions,
 ): ResolvedHealthcheckOptions {
-  const resolved = {
-    ...resolveModuleOptions(fromFactory ?? {}),
-    guards: routes.guards,
-    swagger: routes.swagger,
-  };
-  if (fromFactory?.path !== undefined && resolved.path !== routes.path) {
-    throw new Error(asyncRouteOptionMismatch('path'));
-  }
-  for (const option of ['guards', 'swagger'] as const) {
-    if (fromFactory?.[option] !== undefined) {
+  const factory = fromFactory ?? {};
+  for (const option of TOP_LEVEL_ONLY) {
+    if (factory[option] !== undefined) {
       throw new Error(asyncRouteOptionMismatch(option));
     }
   }
-  const factoryEnvironment = fromFactory?.environment;
-  if (factoryEnvironment === undefined || factoryEnvironment === false) {
-    if (factoryEnvironment === false && routes.environment) {
+  const resolved = resolveModuleOptions({ path: routes.path, ...factory });
+  if (resolved.path !== routes.path) {
+    throw new Error(asyncRouteOptionMismatch('path'));
+  }
+  const { guards, swagger, server, ui, decorators } = routes;
+  return {
+    ...resolved,
+    guards,
+    swagger,
+    server,
+    ui,
+    decorators,
+    environment: mergeEnvironment(factory.environment, resolved, routes),
+  };
+}
+
+function mergeEnvironment(
+  given: HealthcheckModuleOptions['environment'],
+  resolved: ResolvedHealthcheckOptions,
+  routes: RouteOptions,
+): ResolvedHealthcheckOptions['environment'] {
+  if (given === undefined) return routes.environment;
+  if (given === false) {
+    if (routes.environment) {
       throw new Error(asyncRouteOptionMismatch('environment'));
     }
-    return { ...resolved, path: routes.path, environment: routes.environment };
+    return null;
   }
   if (!routes.environment || !resolved.environment) {
     throw new Error(asyncRouteOptionMismatch('environment'));
   }
-  const factoryPath =
-    typeof factoryEnvironment === 'object'
-      ? factoryEnvironment.path
-      : undefined;
-  if (
-    factoryPath !== undefined &&
-    resolved.environment.path !== routes.environment.path
-  ) {
-    throw new Error(asyncRouteOptionMismatch('environment.path'));
-  }
-  if (typeof factoryEnvironment === 'object' && factoryEnvironment.guards) {
-    throw new Error(asyncRouteOptionMismatch('environment.guards'));
+  if (typeof given === 'object') {
+    if (
+      given.path !== undefined &&
+      resolved.environment.path !== routes.environment.path
+    ) {
+      throw new Error(asyncRouteOptionMismatch('environment.path'));
+    }
+    if (given.guards !== undefined) {
+      throw new Error(asyncRouteOptionMismatch('environment.guards'));
+    }
   }
   const { path, guards } = routes.environment;
-  return {
-    ...resolved,
-    path: routes.path,
-    environment: { ...resolved.environment, path, guards },
-  };
+  return { ...resolved.environment, path, guards };
 }

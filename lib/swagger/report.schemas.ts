@@ -19,11 +19,17 @@ const checkResult = {
     },
     observedValue: { description: 'a measurement, if the check gave one' },
     observedUnit: { type: 'string' },
+    runbook: { type: 'string', description: 'what to read or do when it fails' },
+    held: {
+      type: 'object',
+      description:
+        'present while failureThreshold or successThreshold holds the previous status',
+    },
   },
   required: ['checker', 'passed', 'timestamp', 'expires', 'response_time'],
 };
 
-export const seedReportSchema = {
+export const jsonReportSchema = {
   type: 'object',
   properties: {
     hostname: { type: 'string' },
@@ -35,7 +41,7 @@ export const seedReportSchema = {
     },
     timestamp: {
       type: 'number',
-      description: 'epoch seconds at which the report was assembled',
+      description: 'epoch seconds at which the answer was sent',
     },
     results: { type: 'array', items: checkResult },
   },
@@ -72,8 +78,11 @@ export const ietfReportSchema = {
 
 export const errorSchema = {
   type: 'object',
-  properties: { error: { type: 'string' } },
-  required: ['error'],
+  properties: {
+    status: { type: 'string', enum: ['failure'] },
+    error: { type: 'string' },
+  },
+  required: ['status', 'error'],
 };
 
 export const environmentSchema = {

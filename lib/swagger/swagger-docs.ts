@@ -1,12 +1,13 @@
 import type { Type } from '@nestjs/common';
 import type { ReportFormat } from '../interfaces/module-options.interface.js';
+import { METHOD_NOT_ALLOWED_HANDLERS } from '../http/method-not-allowed.js';
 import { IETF_CONTENT_TYPE } from '../report/ietf-report.js';
 import { JSON_CONTENT_TYPE } from '../report/http-response.js';
 import {
   environmentSchema,
   errorSchema,
   ietfReportSchema,
-  seedReportSchema,
+  jsonReportSchema,
 } from './report.schemas.js';
 
 type Decorator = (
@@ -18,6 +19,7 @@ type Decorator = (
 /** The @nestjs/swagger decorators this module uses. */
 export interface SwaggerDecorators {
   ApiExcludeController(): Decorator;
+  ApiExcludeEndpoint(): Decorator;
   ApiTags(...tags: string[]): Decorator;
   ApiOperation(options: { summary: string; description?: string }): Decorator;
   ApiResponse(options: {
@@ -82,7 +84,7 @@ export function documentHealthController(
   controller: Type<unknown>,
   { successStatus, failedStatus, format }: HealthDocsOptions,
 ): void {
-  const schema = format === 'ietf' ? ietfReportSchema : seedReportSchema;
+  const schema = format === 'ietf' ? ietfReportSchema : jsonReportSchema;
   const contentType = format === 'ietf' ? IETF_CONTENT_TYPE : JSON_CONTENT_TYPE;
   swagger.ApiTags(TAG)(controller);
   for (const [method, operation] of Object.entries(HEALTH_ROUTES)) {
@@ -133,6 +135,16 @@ export function documentHealthController(
     }
     applyToMethod(controller, method, decorators);
   }
+  excludeMethodNotAllowed(swagger, controller);
+}
+
+function excludeMethodNotAllowed(
+  swagger: SwaggerDecorators,
+  controller: Type<unknown>,
+): void {
+  for (const method of METHOD_NOT_ALLOWED_HANDLERS) {
+    applyToMethod(controller, method, [swagger.ApiExcludeEndpoint()]);
+  }
 }
 
 /** Documents the environment route. */
@@ -153,6 +165,7 @@ export function documentEnvironmentController(
       schema: environmentSchema,
     }),
   ]);
+  excludeMethodNotAllowed(swagger, controller);
 }
 
 function applyToMethod(

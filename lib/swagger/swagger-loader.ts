@@ -12,11 +12,13 @@ const SWAGGER_PACKAGE = '@nestjs/swagger';
 export interface DocumentedControllers {
   health: Type<unknown>;
   environment?: Type<unknown>;
+  /** The dashboard's page and stream: never in the document. */
+  dashboard?: Type<unknown>;
 }
 
 /**
  * Documents the controllers for @nestjs/swagger, or leaves them out of its document when `enabled` is false.
- * Resolves without doing anything when @nestjs/swagger is not installed; never rejects. The module awaits it in
+ * Resolves without doing anything when @nestjs/swagger is not installed; rejects when documenting fails. The module awaits it in
  * a provider, so the docs are in place before the application (and any `SwaggerModule.createDocument`) exists.
  */
 export async function applySwaggerDocs(
@@ -31,7 +33,8 @@ export async function applySwaggerDocs(
   } catch {
     return;
   }
-  const { health, environment } = controllers;
+  const { health, environment, dashboard } = controllers;
+  if (dashboard) swagger.ApiExcludeController()(dashboard);
   if (!enabled) {
     swagger.ApiExcludeController()(health);
     if (environment) swagger.ApiExcludeController()(environment);

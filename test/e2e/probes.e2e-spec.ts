@@ -89,7 +89,7 @@ describe.each(PLATFORMS)('probe routes (%s)', (platform) => {
     const response = await agent.get(path);
     expect(response.status).toBe(404);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
-    expect(response.body).toEqual({ error: message });
+    expect(response.body).toEqual({ status: 'failure', error: message });
   });
 
   it('answers 400 when ?check is given twice', async () => {

@@ -1,0 +1,199 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import {
+  createServer,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describeThrown } from '../checks/describe-thrown.js';
+import {
+  HEALTHCHECK_RESOLVED_OPTIONS,
+  LOGGER_CONTEXT,
+} from '../healthcheck.constants.js';
+import {
+  environmentForbidden,
+  environmentNeedsAuthorize,
+  healthRouteFailed,
+  healthServerListenFailed,
+  healthServerPortInUse,
+  noHealthRoute,
+} from '../healthcheck.messages.js';
+import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.interface.js';
+import { HealthEndpoints, type QueryValue } from '../http/health-endpoints.js';
+import { type HttpResponse, renderBody } from '../report/http-response.js';
+import { ConnectionDrain } from './connection-drain.js';
+import {
+  createHealthRouteMatcher,
+  type HealthRoute,
+} from './health-route.matcher.js';
+
+/** Milliseconds the close waits for requests in progress before it ends their connections. */
+const CLOSE_GRACE_MS = 5_000;
+
+/**
+ * The module's own HTTP server (option `server`): plain `node:http`, the health routes matched without a
+ * router, the same answers as the controllers. Nest guards, interceptors, pipes and filters do not run here.
+ */
+@Injectable()
+export class HealthcheckServer
+  implements OnApplicationBootstrap, BeforeApplicationShutdown
+{
+  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private server?: Server;
+  private readonly match: (pathname: string) => HealthRoute | undefined;
+  private readonly headers = new WeakMap<HttpResponse, OutgoingHttpHeaders>();
+
+  constructor(
+    @Inject(HEALTHCHECK_RESOLVED_OPTIONS)
+    private readonly options: ResolvedHealthcheckOptions,
+    private readonly endpoints: HealthEndpoints,
+    private readonly drain: ConnectionDrain,
+  ) {
+    this.match = createHealthRouteMatcher({
+      path: options.path,
+      environmentPath: options.environment?.path ?? null,
+      ui: options.ui !== null,
+    });
+  }
+
+  /** Where the health server listens; null when it is off or not listening. */
+  address(): { host: string; port: number } | null {
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    return address ? { host: address.address, port: address.port } : null;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const settings = this.options.server;
+    if (!settings) return;
+    const server = createServer((request, response) => {
+      void this.handle(request, response);
+    });
+    this.drain.watch(server);
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException) => {
+        const host = settings.host ?? '0.0.0.0';
+        reject(
+          new Error(
+            error.code === 'EADDRINUSE'
+              ? healthServerPortInUse(host, settings.port)
+              : healthServerListenFailed(host, settings.port, error.message),
+          ),
+        );
+      };
+      server.once('error', onError);
+      server.listen(settings.port, settings.host, () => {
+        server.off('error', onError);
+        resolve();
+      });
+    });
+    this.server = server;
+  }
+
+  /** Closes the server after the shutdown delay (readiness failing meanwhile), idle keep-alive sockets included. */
+  async beforeApplicationShutdown(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const grace = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+    grace.unref();
+    await closed;
+    clearTimeout(grace);
+  }
+
+  private async handle(
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Promise<void> {
+    try {
+      const prepared = await this.answer(request, response);
+      if (prepared) this.send(response, prepared);
+    } catch (error) {
+      const message = healthRouteFailed(describeThrown(error));
+      this.logger.error(message);
+      if (!response.headersSent) {
+        this.send(response, this.endpoints.error(500, message));
+      } else {
+        response.destroy();
+      }
+    }
+  }
+
+  /** The response to a request; undefined when the route answered on its own (a stream). */
+  private async answer(
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Promise<HttpResponse | undefined> {
+    const url = request.url ?? '/';
+    const queryStart = url.indexOf('?');
+    const pathname = queryStart === -1 ? url : url.slice(0, queryStart);
+    const route = this.match(pathname);
+    if (!route) return this.endpoints.error(404, noHealthRoute(pathname));
+    const method = request.method ?? 'GET';
+    if (method !== 'GET' && method !== 'HEAD') {
+      return this.endpoints.methodNotAllowed(method);
+    }
+    switch (route.kind) {
+      case 'report': {
+        const query = new URLSearchParams(
+          queryStart === -1 ? '' : url.slice(queryStart + 1),
+        );
+        return this.endpoints.report(
+          queryValue(query, 'check'),
+          queryValue(query, 'exclude'),
+          request,
+        );
+      }
+      case 'probe':
+        return this.endpoints.probe(route.probe, request);
+      case 'group':
+        return this.endpoints.group(route.tag, request);
+      case 'environment':
+        return this.environment(request);
+      case 'history':
+        return this.endpoints.history(request);
+      case 'ui':
+        return this.endpoints.ui();
+      case 'events':
+        this.endpoints.events(request, response);
+        return undefined;
+    }
+  }
+
+  private async environment(request: IncomingMessage): Promise<HttpResponse> {
+    const authorize = this.options.server?.authorize;
+    if (!authorize) return this.endpoints.error(403, environmentNeedsAuthorize);
+    const allowed = await authorize(request);
+    return allowed === true
+      ? this.endpoints.environment()
+      : this.endpoints.error(403, environmentForbidden);
+  }
+
+  private send(response: ServerResponse, prepared: HttpResponse): void {
+    let headers = this.headers.get(prepared);
+    if (!headers) {
+      headers = Object.fromEntries(prepared.headers);
+      this.headers.set(prepared, headers);
+    }
+    const body = renderBody(prepared);
+    response.setHeader('Content-Length', Buffer.byteLength(body));
+    response.writeHead(prepared.status, headers);
+    response.end(body);
+  }
+}
+
+/** A query parameter as the platforms parse it: absent, one value, or every value when repeated. */
+function queryValue(query: URLSearchParams, name: string): QueryValue {
+  const values = query.getAll(name);
+  if (values.length === 0) return undefined;
+  return values.length === 1 ? values[0] : values;
+}
