@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CHECK_COUNT, SLOW_CHECK_MS } from './bench-checks.js';
+import { benchScrub } from './bench-scrub.js';
 
 const quick = process.argv.includes('--quick');
 const settings = quick
@@ -418,6 +419,8 @@ async function main(): Promise<void> {
     );
     process.stdout.write(`${sections.at(-1)}\n\n`);
   }
+  sections.push((await benchScrub({ quick })).join('\n'));
+  process.stdout.write(`${sections.at(-1)}\n\n`);
   const cpus = os.cpus();
   const seconds = Math.round((Date.now() - startedAt) / 1000);
   const header = [

@@ -3,6 +3,7 @@ export { HealthCheck } from './decorators/health-check.decorator.js';
 export { EnvSection } from './decorators/env-section.decorator.js';
 export { HealthCheckRunner } from './checks/health-check.runner.js';
 export { EnvironmentDumpService } from './environment/environment-dump.service.js';
+export { GrpcHealthService } from './grpc/grpc-health.service.js';
 export type {
   HealthCheckContext,
   HealthCheckFunction,

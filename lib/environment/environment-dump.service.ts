@@ -10,11 +10,7 @@ import type {
   ResolvedHealthcheckOptions,
 } from '../interfaces/resolved-options.interface.js';
 import { resolveEnvironmentOptions } from '../options/healthcheck-options.resolver.js';
-import {
-  createSensitiveKeyMatcher,
-  scrub,
-  type SensitiveKeyMatcher,
-} from './scrub.js';
+import { createScrubber, maskValues, type Scrubber } from './scrub.js';
 import { SectionRegistry } from '../sections/section.registry.js';
 import { evaluateSection } from '../sections/evaluate-section.js';
 import { configFromNestConfig } from './sections/config.section.js';
@@ -24,10 +20,13 @@ import { processSection } from './sections/process.section.js';
 
 const BUILT_IN = 'built-in section';
 
-/** Builds the environment dump: built-in sections, then custom ones, every one of them scrubbed. */
+/**
+ * Builds the environment dump: built-in sections, then custom ones, every one of them scrubbed; with
+ * `showValues: 'never'`, every key with every value masked.
+ */
 @Injectable()
 export class EnvironmentDumpService {
-  private readonly isSensitive: SensitiveKeyMatcher;
+  private readonly scrub: Scrubber;
   private readonly timeoutMs: number;
   /** Installed versions do not change while the process runs: read on the first dump only. */
   private packages?: ReturnType<typeof installedPackages>;
@@ -38,7 +37,11 @@ export class EnvironmentDumpService {
     @Optional() private readonly moduleRef?: ModuleRef,
   ) {
     const environment = options.environment ?? resolveEnvironmentOptions(true);
-    this.isSensitive = createSensitiveKeyMatcher(environment.scrub);
+    const scrub = createScrubber(environment.scrub);
+    this.scrub =
+      environment.showValues === 'never'
+        ? (value) => maskValues(scrub(value))
+        : scrub;
     this.timeoutMs = options.timing.timeout;
     this.addBuiltInSections(environment);
   }
@@ -66,10 +69,7 @@ export class EnvironmentDumpService {
   }
 
   private async evaluate(source: EnvSectionSource): Promise<unknown> {
-    return scrub(
-      await evaluateSection(source, this.timeoutMs),
-      this.isSensitive,
-    );
+    return this.scrub(await evaluateSection(source, this.timeoutMs));
   }
 
   private addBuiltInSections(environment: ResolvedEnvironmentOptions): void {

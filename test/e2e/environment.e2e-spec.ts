@@ -6,6 +6,12 @@ import {
   FailingCheck,
   TroubledSections,
 } from '../fixtures/environment.fixture.js';
+import {
+  inSentence,
+  ORDINARY_VALUES,
+  SECRET_CORPUS,
+  SecretCorpusSection,
+} from '../fixtures/secret-corpus.fixture.js';
 import { healthcheckApps, PLATFORMS } from './platforms.js';
 
 describe.each(PLATFORMS)('environment dump over HTTP (%s)', (platform) => {
@@ -117,6 +123,82 @@ describe.each(PLATFORMS)('environment dump over HTTP (%s)', (platform) => {
       delete process.env.DATABASE_URL;
       process.argv.splice(-3, 3);
     }
+  });
+
+  describe('with the secret corpus in every section', () => {
+    const argvLength = process.argv.length;
+    const config = () => ({
+      settings: Object.fromEntries(
+        SECRET_CORPUS.map(({ value }, index) => [`item_${index}`, value]),
+      ),
+      notes: SECRET_CORPUS.map(({ value }) => inSentence(value)),
+      ordinary: [...ORDINARY_VALUES],
+    });
+
+    beforeEach(() => {
+      SECRET_CORPUS.forEach(({ value }, index) => {
+        process.env[`CORPUS_VALUE_${index}`] = value;
+        process.env[`CORPUS_NOTE_${index}`] = inSentence(value);
+      });
+      ORDINARY_VALUES.forEach((value, index) => {
+        process.env[`CORPUS_ORDINARY_${index}`] = value;
+      });
+      process.argv.push(
+        '--db-password',
+        '-Corpus-dash-pw-1',
+        ...SECRET_CORPUS.flatMap(({ value }) => ['--input', value]),
+      );
+    });
+
+    afterEach(() => {
+      for (const key of Object.keys(process.env)) {
+        if (key.startsWith('CORPUS_')) delete process.env[key];
+      }
+      process.argv.splice(argvLength);
+    });
+
+    it('serves none of the secrets and every ordinary value', async () => {
+      const agent = await boot({ environment: { config } }, [
+        SecretCorpusSection,
+      ]);
+      const { status, body, text } = await agent.get('/environment');
+      expect(status).toBe(200);
+      const leaked = SECRET_CORPUS.flatMap(({ label, secrets }) =>
+        secrets.filter((secret) => text.includes(secret)).map(() => label),
+      );
+      expect(leaked).toEqual([]);
+      expect(text).not.toContain('Corpus-dash-pw-1');
+      expect(body.corpus.items).toHaveLength(SECRET_CORPUS.length);
+      expect(body.corpus.ordinary).toEqual(ORDINARY_VALUES);
+      expect(body.config.ordinary).toEqual(ORDINARY_VALUES);
+      ORDINARY_VALUES.forEach((value, index) => {
+        expect(body.process.env[`CORPUS_ORDINARY_${index}`]).toBe(value);
+      });
+    });
+
+    it("shows every key and no value with showValues 'never'", async () => {
+      const agent = await boot(
+        { environment: { config, showValues: 'never' } },
+        [SecretCorpusSection],
+      );
+      const { body } = await agent.get('/environment');
+      expect(Object.keys(body.process.env).sort()).toEqual(
+        Object.keys(process.env).sort(),
+      );
+      expect(Object.keys(body.config.settings)).toEqual(
+        SECRET_CORPUS.map((_entry, index) => `item_${index}`),
+      );
+      const leaves: unknown[] = [];
+      const collect = (value: unknown): void => {
+        if (value !== null && typeof value === 'object')
+          Object.values(value).forEach(collect);
+        else leaves.push(value);
+      };
+      collect(body);
+      expect(leaves.length).toBeGreaterThan(100);
+      expect(new Set(leaves)).toEqual(new Set([SCRUBBED_VALUE]));
+      expect(body.config.ordinary).toHaveLength(ORDINARY_VALUES.length);
+    });
   });
 
   it('shows what @nestjs/config loaded as the config section', async () => {

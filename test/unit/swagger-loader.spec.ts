@@ -11,7 +11,7 @@ describe('applySwaggerDocs', () => {
   const options = {
     successStatus: 200,
     failedStatus: 500,
-    format: 'seed' as const,
+    format: 'json' as const,
   };
 
   it('does nothing, and does not fail, when @nestjs/swagger is not installed', async () => {

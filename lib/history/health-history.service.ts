@@ -1,0 +1,42 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { HealthCheckRunner } from '../checks/health-check.runner.js';
+import { HEALTHCHECK_RESOLVED_OPTIONS } from '../healthcheck.constants.js';
+import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.interface.js';
+import {
+  type HealthHistoryEntry,
+  toHistoryEntry,
+  withoutOutput,
+} from './history-entry.js';
+import { RingBuffer } from './ring-buffer.js';
+
+/** Keeps the latest status changes of every check and of the overall status, up to `history.size`. */
+@Injectable()
+export class HealthHistory implements OnApplicationShutdown {
+  private readonly ring: RingBuffer<HealthHistoryEntry>;
+  private unsubscribe?: () => void;
+
+  constructor(
+    runner: HealthCheckRunner,
+    @Inject(HEALTHCHECK_RESOLVED_OPTIONS)
+    options: Pick<ResolvedHealthcheckOptions, 'history'>,
+  ) {
+    this.ring = new RingBuffer(options.history.size);
+    this.unsubscribe = runner.subscribe((event) => {
+      if (event.type === 'check' || event.type === 'overall') {
+        this.ring.push(toHistoryEntry(event, Date.now()));
+      }
+    });
+  }
+
+  /** The kept changes, newest first; without the checks' outputs when `showDetails` is false. */
+  entries({ showDetails }: { showDetails: boolean }): HealthHistoryEntry[] {
+    const entries = this.ring.newestFirst();
+    return showDetails ? entries : entries.map(withoutOutput);
+  }
+
+  /** Stops recording; the kept changes stay readable. */
+  onApplicationShutdown(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+}

@@ -1,0 +1,115 @@
+import type { CheckSnapshot } from '../interfaces/health-event.interface.js';
+import { overallOf } from './overall-status.js';
+import type { MetricLabels } from './prom-client.loader.js';
+
+/** What the metrics are computed from at scrape time: the cached checks and the flips counted so far. */
+export interface MetricsState {
+  checks: readonly CheckSnapshot[];
+  /** Status flips per check since start. */
+  changes: ReadonlyMap<string, number>;
+}
+
+/** One sample of a metric. */
+export interface MetricSample {
+  labels: MetricLabels;
+  value: number;
+}
+
+/** One metric this module exports, with the name after the prefix and how its samples are read. */
+export interface MetricDefinition {
+  suffix: string;
+  type: 'gauge' | 'counter';
+  help: string;
+  labelNames: readonly string[];
+  samples(state: MetricsState): MetricSample[];
+}
+
+const CHECK_LABEL = ['check'] as const;
+
+/** Every metric, in the order they are registered. */
+export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
+  {
+    suffix: 'up',
+    type: 'gauge',
+    help: 'Whether the latest result of the health check passed (1) or failed (0).',
+    labelNames: CHECK_LABEL,
+    samples: perResult((check) => (check.result.passed ? 1 : 0)),
+  },
+  {
+    suffix: 'response_time_seconds',
+    type: 'gauge',
+    help: 'Seconds the latest run of the health check took.',
+    labelNames: CHECK_LABEL,
+    samples: perResult((check) => check.result.response_time),
+  },
+  {
+    suffix: 'last_run_timestamp_seconds',
+    type: 'gauge',
+    help: 'Unix time at which the latest result of the health check was computed.',
+    labelNames: CHECK_LABEL,
+    samples: perResult((check) => check.result.timestamp),
+  },
+  {
+    suffix: 'critical',
+    type: 'gauge',
+    help: 'Whether a failure of the health check fails the overall status (1) or only degrades it (0).',
+    labelNames: CHECK_LABEL,
+    samples: ({ checks }) =>
+      checks.map((check) => ({
+        labels: { check: check.name },
+        value: check.critical ? 1 : 0,
+      })),
+  },
+  {
+    suffix: 'status_changes_total',
+    type: 'counter',
+    help: 'Times the health check flipped between passing and failing since the process started.',
+    labelNames: CHECK_LABEL,
+    samples: ({ checks, changes }) =>
+      checks.map((check) => ({
+        labels: { check: check.name },
+        value: changes.get(check.name) ?? 0,
+      })),
+  },
+  {
+    suffix: 'status',
+    type: 'gauge',
+    help: 'Overall health: 1 when no critical check is failing, else 0.',
+    labelNames: [],
+    samples: (state) => [
+      {
+        labels: {},
+        value: overallOf(state.checks).status === 'success' ? 1 : 0,
+      },
+    ],
+  },
+  {
+    suffix: 'degraded',
+    type: 'gauge',
+    help: 'Overall health is up but a non-critical check is failing: 1, else 0.',
+    labelNames: [],
+    samples: (state) => [
+      { labels: {}, value: overallOf(state.checks).degraded ? 1 : 0 },
+    ],
+  },
+];
+
+type CheckWithResult = CheckSnapshot & Required<Pick<CheckSnapshot, 'result'>>;
+
+/** Samples of the checks that have a result; a check that has not run yet has none. */
+function perResult(
+  value: (check: CheckWithResult) => number,
+): MetricDefinition['samples'] {
+  return ({ checks }) => {
+    const samples: MetricSample[] = [];
+    for (const check of checks) {
+      if (check.result) {
+        samples.push({
+          labels: { check: check.name },
+          value: value(check as CheckWithResult),
+        });
+      }
+    }
+    return samples;
+  };
+}

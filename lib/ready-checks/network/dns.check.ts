@@ -1,0 +1,139 @@
+import { promises as dnsPromises } from 'node:dns';
+import { dnsFailed, dnsResolved } from '../../healthcheck.messages.js';
+import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
+import { abortable } from '../shared/abortable.js';
+import { describeNetworkError } from '../shared/network-error.describer.js';
+import { isNonEmptyString } from '../shared/own-options.validator.js';
+import { elapsedMs, roundMs } from '../shared/quantity.format.js';
+import { runnableReadyCheck } from '../shared/runnable-ready-check.js';
+
+/** The record types a DNS query of `checks.dns` may ask for. */
+export const DNS_RECORD_TYPES = [
+  'A',
+  'AAAA',
+  'ANY',
+  'CAA',
+  'CNAME',
+  'MX',
+  'NAPTR',
+  'NS',
+  'PTR',
+  'SOA',
+  'SRV',
+  'TXT',
+] as const;
+
+/** A record type of a DNS query. */
+export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];
+
+/** Options of `checks.dns`. */
+export interface DnsCheckOptions {
+  /** The name to resolve. */
+  hostname: string;
+  /** Sends a DNS query for this record type instead of asking the system resolver. */
+  rrtype?: DnsRecordType;
+  /** Sends a DNS query to these servers (`'10.0.0.2'`, `'10.0.0.2:5353'`, `'[::1]:53'`); default record type A. */
+  servers?: readonly string[];
+}
+
+/** What `checks.dns.run()` takes. */
+export interface DnsRunOptions extends DnsCheckOptions {
+  /** Aborts the resolution (a DNS query is cancelled). */
+  signal: AbortSignal;
+}
+
+const MAX_SHOWN_ANSWERS = 5;
+
+/**
+ * Resolves `hostname`. With neither `rrtype` nor `servers`, asks the system resolver (`dns.lookup`: the hosts
+ * file, then DNS), as the application's own connections do; it cannot be cancelled, so an abort only stops the
+ * wait. With either, sends a DNS query through a `dns.promises.Resolver` of its own, cancelled on abort. The
+ * observed value is the time taken in ms.
+ */
+export async function dnsCheck(
+  options: DnsRunOptions,
+): Promise<HealthCheckOutcome> {
+  const { hostname, signal } = options;
+  const query = options.rrtype !== undefined || options.servers !== undefined;
+  const rrtype = options.rrtype ?? 'A';
+  const how = query
+    ? `${rrtype} query${options.servers ? ` to ${options.servers.join(', ')}` : ''}`
+    : 'system lookup';
+  const started = performance.now();
+  let answers: unknown[];
+  try {
+    if (query) {
+      const resolver = new dnsPromises.Resolver({ tries: 1 });
+      if (options.servers) resolver.setServers(options.servers);
+      answers = await abortable(
+        resolver.resolve(hostname, rrtype) as Promise<unknown[]>,
+        signal,
+        () => resolver.cancel(),
+      );
+    } else {
+      const found = await abortable(
+        dnsPromises.lookup(hostname, { all: true }),
+        signal,
+      );
+      answers = found.map((each) => each.address);
+    }
+  } catch (error) {
+    return {
+      passed: false,
+      output: dnsFailed(hostname, how, describeNetworkError(error, signal)),
+    };
+  }
+  const ms = elapsedMs(started);
+  return {
+    passed: true,
+    output: dnsResolved(hostname, how, describeAnswers(answers), ms),
+    observedValue: roundMs(ms),
+    observedUnit: 'ms',
+  };
+}
+
+function describeAnswers(answers: readonly unknown[]): string {
+  if (answers.length === 0) return 'no records';
+  const shown = answers.slice(0, MAX_SHOWN_ANSWERS).map(describeAnswer);
+  const more = answers.length - shown.length;
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+}
+
+function describeAnswer(answer: unknown): string {
+  if (typeof answer === 'string') return answer;
+  if (Array.isArray(answer)) return answer.join('');
+  return JSON.stringify(answer);
+}
+
+const areServers = (value: unknown): boolean => {
+  if (!Array.isArray(value) || value.length === 0) return false;
+  try {
+    new dnsPromises.Resolver().setServers(value as string[]);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** `checks.dns(name, { hostname, rrtype?, servers? })`: passes when `hostname` resolves. */
+export const dns = runnableReadyCheck<DnsCheckOptions, DnsRunOptions>({
+  kind: 'dns',
+  known: ['hostname', 'rrtype', 'servers'],
+  validate(options) {
+    options.check(
+      'hostname',
+      "a host name, e.g. 'db.internal'",
+      isNonEmptyString,
+      true,
+    );
+    options.check('rrtype', `one of ${DNS_RECORD_TYPES.join(', ')}`, (value) =>
+      (DNS_RECORD_TYPES as readonly unknown[]).includes(value),
+    );
+    options.check(
+      'servers',
+      "a non-empty array of server addresses, e.g. ['10.0.0.2', '10.0.0.3:5353']",
+      areServers,
+    );
+  },
+  run: dnsCheck,
+});

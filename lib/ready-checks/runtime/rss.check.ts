@@ -1,0 +1,50 @@
+import { outsideExpected, rssMeasured } from '../../healthcheck.messages.js';
+import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
+import { isPositiveNumber } from '../shared/own-options.validator.js';
+import { formatBytes } from '../shared/quantity.format.js';
+import { runnableReadyCheck } from '../shared/runnable-ready-check.js';
+
+/** Options of `checks.rss`. */
+export interface RssCheckOptions {
+  /** The check fails when the process's resident set size is above this many bytes. */
+  maxBytes: number;
+}
+
+/** What `checks.rss.run()` takes. */
+export interface RssRunOptions extends RssCheckOptions {
+  signal?: AbortSignal;
+  /** Reads the resident set size in bytes; `process.memoryUsage.rss` by default. */
+  readRss?: () => number;
+}
+
+/** Compares the resident set size of the process with `maxBytes`; the observed value is in bytes. */
+export async function rssCheck(
+  options: RssRunOptions,
+): Promise<HealthCheckOutcome> {
+  const rss = (options.readRss ?? process.memoryUsage.rss)();
+  const measured = rssMeasured(formatBytes(rss));
+  const passed = rss <= options.maxBytes;
+  return {
+    passed,
+    output: passed
+      ? measured
+      : outsideExpected(measured, [`at most ${formatBytes(options.maxBytes)}`]),
+    observedValue: rss,
+    observedUnit: 'bytes',
+  };
+}
+
+/** `checks.rss(name, { maxBytes })`: fails when the process uses more memory than `maxBytes`. */
+export const rss = runnableReadyCheck<RssCheckOptions, RssRunOptions>({
+  kind: 'rss',
+  known: ['maxBytes'],
+  validate(options) {
+    options.check(
+      'maxBytes',
+      'a number of bytes greater than 0',
+      isPositiveNumber(),
+      true,
+    );
+  },
+  run: rssCheck,
+});

@@ -1,0 +1,51 @@
+import type {
+  HealthCheckContext,
+  HealthCheckOutcome,
+} from '../../interfaces/check.interface.js';
+import type { CommonCheckOptions } from '../health-check.definition.js';
+import { OwnOptions } from './own-options.validator.js';
+import { readyCheck, type ReadyCheckBuilder } from './ready-check.js';
+
+/** A builder of the `checks` namespace that also carries the check's logic, to call inside your own checks. */
+export type RunnableCheckBuilder<
+  Own extends object,
+  RunOptions,
+> = ReadyCheckBuilder<Own> & {
+  /** Runs the check once, outside the module's runner; resolves with the outcome, never rejects. */
+  readonly run: (options: RunOptions) => Promise<HealthCheckOutcome>;
+};
+
+/** How one kind of client-less check is built. */
+export interface RunnableCheckSpec<Own extends object, RunOptions> {
+  /** Names the builder in messages: `checks.<kind>('<name>')`. */
+  kind: string;
+  /** Every own option the check takes; any other key that is not a usual check option is refused. */
+  known: readonly (keyof Own & string)[];
+  /** Throws (through `OwnOptions`) when an own option is missing or invalid; runs when the builder is called. */
+  validate: (options: OwnOptions) => void;
+  /** The check's logic. */
+  run: (options: RunOptions) => Promise<HealthCheckOutcome>;
+  /** Turns the own options into the function run on every check; by default `run({ ...own, signal })`. */
+  create?: (
+    own: Own,
+  ) => (context: HealthCheckContext) => Promise<HealthCheckOutcome>;
+}
+
+/**
+ * Makes a builder for a check that needs no client (runtime, network, gRPC): its own options are validated
+ * when the builder is called, the usual ones are split off by `readyCheck`, and `run` is attached.
+ */
+export function runnableReadyCheck<Own extends object, RunOptions>(
+  spec: RunnableCheckSpec<Own, RunOptions>,
+): RunnableCheckBuilder<Own, RunOptions> {
+  const create =
+    spec.create ??
+    ((own: Own) => (context: HealthCheckContext) =>
+      spec.run({ ...own, signal: context.signal } as RunOptions));
+  const build = readyCheck<Own>(spec.kind, (own) => create(own));
+  const builder = (name: string, options: Own & CommonCheckOptions) => {
+    spec.validate(new OwnOptions(spec.kind, name, options, spec.known));
+    return build(name, options);
+  };
+  return Object.assign(builder, { run: spec.run });
+}

@@ -1,0 +1,179 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startUiApp } from '../fixtures/ui-app.fixture.js';
+
+/** Where the screenshots of a run go; the light one is also copied into the docs. */
+const OUTPUT_DIR =
+  process.env.BROWSER_OUTPUT_DIR ??
+  join(tmpdir(), 'nestjs-healthcheck-browser');
+const CHECK_NAMES = [
+  'postgres',
+  'redis',
+  'payments-api',
+  'search-index',
+  'disk',
+];
+
+interface RunningApp {
+  /** Where the health routes live: the page is `${baseUrl}/ui`. */
+  baseUrl: string;
+  setPassing(check: string, passing: boolean): void;
+  close(): Promise<void>;
+}
+
+/** Starts the application that serves the dashboard and answers its base URL. */
+async function startApp(): Promise<RunningApp> {
+  return startUiApp({ interval: 250, title: 'Shop health' });
+}
+
+/** Opens a page that records console errors, uncaught exceptions and CSP violations. */
+async function openPage(
+  context: BrowserContext,
+  problems: string[],
+): Promise<Page> {
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page: ${error.message}`));
+  await page.exposeFunction('reportViolation', (text: string) =>
+    problems.push(`csp: ${text}`),
+  );
+  await page.addInitScript({
+    content: `document.addEventListener('securitypolicyviolation', (event) =>
+      window.reportViolation(event.violatedDirective + ' ' + event.blockedURI));`,
+  });
+  return page;
+}
+
+const stateOf = (page: Page, check: string) =>
+  page.getAttribute(`[data-check="${check}"]`, 'data-state');
+
+describe('the dashboard page', () => {
+  let app: RunningApp;
+  let context: BrowserContext;
+  let profile: string;
+
+  beforeAll(async () => {
+    app = await startApp();
+    profile = await mkdtemp(join(tmpdir(), 'healthcheck-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      viewport: { width: 1280, height: 900 },
+      colorScheme: 'light',
+    });
+    await mkdir(OUTPUT_DIR, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await app?.close();
+    if (profile) await rm(profile, { recursive: true, force: true });
+  });
+
+  it('shows every check and follows a failure live, without errors', async () => {
+    const problems: string[] = [];
+    const page = await openPage(context, problems);
+    await page.goto(`${app.baseUrl}/ui`);
+
+    await page.waitForSelector('.check[data-state="passing"]');
+    await page.waitForFunction(
+      `document.querySelectorAll('.check[data-state="passing"]').length === ${CHECK_NAMES.length}`,
+    );
+    for (const name of CHECK_NAMES) {
+      expect(await stateOf(page, name)).toBe('passing');
+    }
+    expect(await page.textContent('#overall-title')).toBe('All checks passing');
+    expect(await page.textContent('#title')).toBe('Shop health');
+    expect(await page.title()).toBe('OK · Shop health');
+    expect(await page.textContent('#connection-text')).toBe('Live');
+    await page.evaluate('window.sameDocument = true');
+
+    app.setPassing('redis', false);
+    await page.waitForSelector('[data-check="redis"][data-state="failing"]', {
+      timeout: 5_000,
+    });
+    app.setPassing('redis', true);
+    app.setPassing('search-index', false);
+    app.setPassing('payments-api', false);
+    await page.waitForSelector(
+      '[data-check="payments-api"][data-state="failing"]',
+      { timeout: 5_000 },
+    );
+    await page.waitForSelector('[data-check="redis"][data-state="passing"]', {
+      timeout: 5_000,
+    });
+    await page.waitForSelector(
+      '[data-check="search-index"][data-state="failing"]',
+      { timeout: 5_000 },
+    );
+
+    expect(await page.getAttribute('#overall', 'data-status')).toBe('failure');
+    expect(await page.textContent('#overall-title')).toBe(
+      'Failing: 1 critical check',
+    );
+    expect(await page.title()).toBe('Failing · Shop health');
+    const payments = page.locator('[data-check="payments-api"]');
+    expect(await payments.locator('.state').textContent()).toBe('Failing');
+    expect(await payments.locator('.output').textContent()).toBe(
+      'GET https://payments.internal/status answered 503',
+    );
+    expect(await payments.locator('.runbook').textContent()).toContain(
+      'Call the payments team',
+    );
+    const postgresRunbook = page.locator('[data-check="postgres"] .runbook a');
+    expect(await postgresRunbook.getAttribute('href')).toBe(
+      'https://runbooks.example.com/postgres',
+    );
+    expect(
+      await page.locator('[data-check="search-index"] .state').textContent(),
+    ).toBe('Failing');
+    expect(
+      await page.locator('.timeline .event').first().textContent(),
+    ).not.toBe('');
+    await page.waitForFunction(
+      `document.querySelectorAll('.timeline .event').length >= 5`,
+    );
+    expect(await page.evaluate('window.sameDocument')).toBe(true);
+
+    await page.waitForTimeout(1_100);
+    const shot = { fullPage: true, animations: 'disabled' } as const;
+    await page.screenshot({ ...shot, path: join(OUTPUT_DIR, 'dashboard.png') });
+    await page.screenshot({ ...shot, path: 'docs/dashboard.png' });
+
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({
+      ...shot,
+      path: join(OUTPUT_DIR, 'dashboard-dark.png'),
+    });
+    await page.screenshot({ ...shot, path: 'docs/dashboard-dark.png' });
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(
+      await page.evaluate(
+        'document.documentElement.scrollWidth <= window.innerWidth',
+      ),
+    ).toBe(true);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.screenshot({
+      ...shot,
+      path: join(OUTPUT_DIR, 'dashboard-phone.png'),
+    });
+
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+});

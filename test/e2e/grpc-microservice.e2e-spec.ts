@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { NestFactory } from '@nestjs/core';
+import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
+import * as grpc from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { GrpcHealthService } from '../../lib/index.js';
+import {
+  GREETER_PROTO,
+  GreeterModule,
+} from '../fixtures/grpc-greeter.fixture.js';
+import { HealthClient } from '../fixtures/grpc-health-client.js';
+import { freePort } from '../services/service-utils.js';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** The README recipe: a gRPC-only Nest microservice that serves grpc.health.v1.Health beside its own service. */
+async function startGreeter(port: number) {
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(
+    GreeterModule,
+    {
+      transport: Transport.GRPC,
+      logger: false,
+      options: {
+        package: 'greeter',
+        protoPath: GREETER_PROTO,
+        url: `127.0.0.1:${port}`,
+        // Runs inside app.listen(), after DI: the service is there, and registers at once since it is loaded.
+        onLoadPackageDefinition: (_definition, server) =>
+          app.get(GrpcHealthService).addToServer(server),
+      },
+    },
+  );
+  await app.get(GrpcHealthService).load();
+  await app.listen();
+  return app;
+}
+
+/** A client of the fixture's own Greeter service. */
+function greeterClient(port: number) {
+  const { greeter } = grpc.loadPackageDefinition(
+    loadSync(GREETER_PROTO),
+  ) as unknown as {
+    greeter: { Greeter: grpc.ServiceClientConstructor };
+  };
+  return new greeter.Greeter(
+    `127.0.0.1:${port}`,
+    grpc.credentials.createInsecure(),
+  ) as grpc.Client & {
+    SayHello(
+      request: { name: string },
+      callback: (
+        error: grpc.ServiceError | null,
+        reply?: { message: string },
+      ) => void,
+    ): void;
+  };
+}
+
+describe('gRPC health in a Nest gRPC microservice', () => {
+  it('answers grpc.health.v1.Health/Check SERVING on the microservice port as soon as listen() resolves', async () => {
+    const port = await freePort();
+    const app = await startGreeter(port);
+    cleanups.push(() => app.close());
+    const health = new HealthClient(port);
+    cleanups.push(() => health.close());
+
+    expect(await health.check('')).toBe('SERVING');
+    expect(await health.check('liveness')).toBe('SERVING');
+    expect(await health.check('readiness')).toBe('SERVING');
+    expect(await health.list()).toEqual({
+      '': 'SERVING',
+      liveness: 'SERVING',
+      readiness: 'SERVING',
+      startup: 'SERVING',
+      eventLoop: 'SERVING',
+      greetings: 'SERVING',
+    });
+  });
+
+  it('leaves the microservice its own service', async () => {
+    const port = await freePort();
+    const app = await startGreeter(port);
+    cleanups.push(() => app.close());
+    const greeter = greeterClient(port);
+    cleanups.push(() => greeter.close());
+
+    const reply = await new Promise<{ message: string }>((resolve, reject) =>
+      greeter.SayHello({ name: 'probe' }, (error, response) =>
+        error ? reject(error) : resolve(response!),
+      ),
+    );
+    expect(reply.message).toBe('Hello, probe');
+  });
+});

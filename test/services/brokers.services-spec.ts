@@ -1,0 +1,222 @@
+import { connect as amqpConnect } from 'amqplib';
+import { connect as natsConnect, type NatsConnection } from 'nats';
+import { amqp } from '../../lib/ready-checks/brokers/amqp.check.js';
+import { nats } from '../../lib/ready-checks/brokers/nats.check.js';
+import {
+  buildCheck,
+  runWithTimeout,
+  startNats,
+  startRabbitmq,
+} from './broker-servers.js';
+import { waitFor } from './service-utils.js';
+
+type Check = ReturnType<typeof buildCheck>;
+type Outcome = { passed: boolean; output: unknown };
+
+/** Runs the check until `accept` holds for its outcome (bounded by waitFor). */
+async function runUntil(
+  check: Check,
+  accept: (outcome: Outcome) => boolean,
+): Promise<Outcome> {
+  let last: Outcome = { passed: false, output: undefined };
+  await waitFor('the expected outcome', async () => {
+    last = await runWithTimeout(check, 1_000);
+    return accept(last);
+  });
+  return last;
+}
+
+async function runMany(check: Check, times: number): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < times; i += 1) {
+    const outcome = await runWithTimeout(check, 1_000);
+    if (!outcome.passed) throw new Error(`run ${i} failed: ${String(outcome.output)}`);
+  }
+  return performance.now() - started;
+}
+
+/** Two runs while the server is frozen: both fail at the time-out, not later. */
+async function expectTimeoutsWhilePaused(
+  check: Check,
+  pause: () => void,
+  resume: () => void,
+): Promise<void> {
+  pause();
+  try {
+    for (let i = 0; i < 2; i += 1) {
+      const outcome = await runWithTimeout(check, 300);
+      expect(outcome).toMatchObject({ passed: false, output: 'timed out after 300 ms' });
+      expect(outcome.elapsedMs).toBeLessThan(2_000);
+    }
+  } finally {
+    resume();
+  }
+}
+
+describe('checks.amqp against rabbitmq-server', () => {
+  let rabbit: Awaited<ReturnType<typeof startRabbitmq>>;
+  let url: string;
+  const closers: Array<() => Promise<unknown>> = [];
+
+  const lines = async (args: string[]): Promise<string[]> =>
+    (await rabbit.ctl(args)).split('\n').filter((line) => line.trim() !== '');
+
+  const connectPlain = async () => {
+    const connection = await amqpConnect(url);
+    connection.on('error', () => undefined);
+    closers.push(() => connection.close());
+    return connection;
+  };
+
+  beforeAll(async () => {
+    rabbit = await startRabbitmq();
+    url = `amqp://guest:guest@127.0.0.1:${rabbit.port}`;
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const close of closers) await close().catch(() => undefined);
+    await rabbit?.dispose();
+  }, 60_000);
+
+  const clients: Array<[string, () => Promise<{ client: unknown; what: string }>]> = [
+    [
+      'a connection',
+      async () => ({ client: await connectPlain(), what: 'Channel.Open/Close' }),
+    ],
+    [
+      'a channel',
+      async () => {
+        const channel = await (await connectPlain()).createChannel();
+        channel.on('error', () => undefined);
+        return { client: channel, what: "checkExchange('amq.direct')" };
+      },
+    ],
+  ];
+
+  describe.each(clients)('given %s', (_label, make) => {
+    let check: Check;
+    let what: string;
+
+    beforeAll(async () => {
+      const made = await make();
+      what = made.what;
+      check = buildCheck(amqp('broker', { client: made.client }));
+    });
+
+    it('passes while the broker is up, with the round trip in ms', async () => {
+      expect(await runWithTimeout(check, 1_000)).toMatchObject({
+        passed: true,
+        output: expect.stringMatching(new RegExp(`^${escape(what)} answered in \\d+\\.\\d ms$`)),
+      });
+    });
+
+    it('leaves no connection, channel or queue behind after 1,000 runs', async () => {
+      const connections = await lines(['list_connections', 'name']);
+      const channels = await lines(['list_channels', 'name']);
+      const elapsed = await runMany(check, 1_000);
+      expect(await lines(['list_connections', 'name'])).toEqual(connections);
+      expect(await lines(['list_channels', 'name'])).toEqual(channels);
+      expect(await lines(['list_queues', 'name'])).toEqual([]);
+      process.stdout.write(`amqp, ${_label}: 1,000 runs in ${elapsed.toFixed(0)} ms\n`);
+    });
+
+    it('fails at the time-out while the broker hangs, and the client works after SIGCONT', async () => {
+      const channels = await lines(['list_channels', 'name']);
+      await expectTimeoutsWhilePaused(check, rabbit.pause, rabbit.resume);
+      expect((await runUntil(check, (outcome) => outcome.passed)).passed).toBe(true);
+      // The channel opened after the time-out was closed again.
+      await waitFor('the late channel to close', async () =>
+        (await lines(['list_channels', 'name'])).length === channels.length,
+      );
+    });
+  });
+
+  it('fails clearly while the broker is stopped; a connection with recovery passes again when it is back', async () => {
+    const recovering = await amqpConnect(url, {
+      recovery: { initialDelay: 100, maxDelay: 500 },
+    } as never);
+    recovering.on('error', () => undefined);
+    closers.push(() => recovering.close());
+    const withRecovery = buildCheck(amqp('broker', { client: recovering }));
+    const plain = buildCheck(amqp('broker', { client: await connectPlain() }));
+    expect((await runWithTimeout(withRecovery, 1_000)).passed).toBe(true);
+    expect((await runWithTimeout(plain, 1_000)).passed).toBe(true);
+
+    await rabbit.stop();
+    const target = `amqp at 127\\.0\\.0\\.1:${rabbit.port}`;
+    expect((await runUntil(withRecovery, (outcome) => !outcome.passed)).output).toMatch(
+      new RegExp(`^Channel.Open/Close against ${target} failed: not sent: the connection is down`),
+    );
+    expect((await runWithTimeout(plain, 1_000)).output).toMatch(
+      new RegExp(`^Channel.Open/Close against ${target} failed: .*(closed|CONNECTION_FORCED)`, 'i'),
+    );
+
+    await rabbit.start();
+    expect((await runUntil(withRecovery, (outcome) => outcome.passed)).passed).toBe(true);
+    // amqplib without `recovery` never reconnects: that connection stays failed, and says so.
+    expect((await runWithTimeout(plain, 1_000)).passed).toBe(false);
+    expect(await lines(['list_queues', 'name'])).toEqual([]);
+  }, 90_000);
+});
+
+describe('checks.nats against nats-server', () => {
+  let server: Awaited<ReturnType<typeof startNats>>;
+  let connection: NatsConnection;
+  let check: Check;
+
+  const connz = async (): Promise<number> => {
+    const response = await fetch(`http://127.0.0.1:${server.monitorPort}/connz`);
+    return ((await response.json()) as { num_connections: number }).num_connections;
+  };
+
+  beforeAll(async () => {
+    server = await startNats();
+    connection = await natsConnect({
+      servers: `127.0.0.1:${server.port}`,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 100,
+    });
+    check = buildCheck(nats('bus', { client: connection }));
+  });
+
+  afterAll(async () => {
+    await connection?.close().catch(() => undefined);
+    await server?.dispose();
+  });
+
+  it('passes while the server is up, with the round trip in ms', async () => {
+    expect(await runWithTimeout(check, 1_000)).toMatchObject({
+      passed: true,
+      output: expect.stringMatching(/^PING answered in \d+\.\d ms$/),
+    });
+  });
+
+  it('leaves no extra connection behind after 1,000 runs', async () => {
+    expect(await connz()).toBe(1);
+    const elapsed = await runMany(check, 1_000);
+    expect(await connz()).toBe(1);
+    process.stdout.write(`nats: 1,000 runs in ${elapsed.toFixed(0)} ms\n`);
+  });
+
+  it('fails at the time-out while the server hangs, and the connection works after SIGCONT', async () => {
+    await expectTimeoutsWhilePaused(check, server.pause, server.resume);
+    expect((await runUntil(check, (outcome) => outcome.passed)).passed).toBe(true);
+    const reply = connection.subscribe('user.subject', { max: 1 });
+    connection.publish('user.subject', 'still works');
+    for await (const message of reply) expect(message.string()).toBe('still works');
+  });
+
+  it('fails with a clear output while the server is stopped, and passes again when it is back', async () => {
+    await server.stop();
+    expect((await runUntil(check, (outcome) => !outcome.passed)).output).toBe(
+      `PING against nats at 127.0.0.1:${server.port} failed: DISCONNECT (the client is reconnecting)`,
+    );
+    await server.start();
+    expect((await runUntil(check, (outcome) => outcome.passed)).passed).toBe(true);
+    expect(await connz()).toBe(1);
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

@@ -1,0 +1,161 @@
+import { Redis } from 'ioredis';
+import { createClient } from 'redis';
+import { redis } from '../../lib/ready-checks/redis/redis.check.js';
+import {
+  buildCheck,
+  runWithTimeout,
+  startRedis,
+} from './broker-servers.js';
+import { waitFor } from './service-utils.js';
+
+type Server = Awaited<ReturnType<typeof startRedis>>;
+
+/** The user's client as the check sees it, plus a command of the user's own and a way to close it. */
+interface UserClient {
+  client: unknown;
+  setAndGet(value: string): Promise<unknown>;
+  quit(): Promise<unknown>;
+}
+
+const clients: Array<[string, (port: number) => Promise<UserClient>]> = [
+  [
+    'ioredis',
+    async (port) => {
+      const client = new Redis({ host: '127.0.0.1', port });
+      client.on('error', () => undefined);
+      await waitFor('ioredis ready', () => client.status === 'ready');
+      return {
+        client,
+        setAndGet: async (value) => {
+          await client.set('user-key', value);
+          return client.get('user-key');
+        },
+        quit: () => client.quit(),
+      };
+    },
+  ],
+  [
+    'node-redis',
+    async (port) => {
+      const client = createClient({ socket: { host: '127.0.0.1', port } });
+      client.on('error', () => undefined);
+      await client.connect();
+      return {
+        client,
+        setAndGet: async (value) => {
+          await client.set('user-key', value);
+          return client.get('user-key');
+        },
+        quit: () => client.quit(),
+      };
+    },
+  ],
+];
+
+/** Connections the server holds, except the redis-cli that asks. */
+async function connections(server: Server): Promise<string[]> {
+  const list = await server.cli(['CLIENT', 'LIST']);
+  return list
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.includes('cmd=client|list'));
+}
+
+/** Runs the check until `accept` holds for its outcome (bounded by waitFor). */
+async function runUntil(
+  check: ReturnType<typeof buildCheck>,
+  accept: (outcome: { passed: boolean; output: unknown }) => boolean,
+): Promise<{ passed: boolean; output: unknown }> {
+  let last = { passed: false, output: undefined as unknown };
+  await waitFor('the expected outcome', async () => {
+    last = await runWithTimeout(check, 1_000);
+    return accept(last);
+  });
+  return last;
+}
+
+let server: Server;
+
+beforeAll(async () => {
+  server = await startRedis();
+});
+
+afterAll(async () => {
+  await server?.dispose();
+});
+
+describe.each(clients)('checks.redis with %s against redis-server', (kind, connect) => {
+  let user: UserClient;
+  let check: ReturnType<typeof buildCheck>;
+
+  beforeAll(async () => {
+    user = await connect(server.port);
+    check = buildCheck(redis('cache', { client: user.client }));
+  });
+
+  afterAll(async () => {
+    await user?.quit().catch(() => undefined);
+  });
+
+  it('passes while the server is up, with the round trip in ms', async () => {
+    const outcome = await check({ signal: new AbortController().signal });
+    expect(outcome).toEqual({
+      passed: true,
+      output: expect.stringMatching(/^PING answered in \d+\.\d ms$/),
+      observedValue: expect.any(Number),
+      observedUnit: 'ms',
+    });
+  });
+
+  it('leaves no extra connection behind after 1,000 runs', async () => {
+    const before = await connections(server);
+    expect(before).toHaveLength(1);
+    const started = performance.now();
+    for (let i = 0; i < 1_000; i += 1) {
+      const outcome = await runWithTimeout(check, 1_000);
+      expect(outcome.passed).toBe(true);
+    }
+    const elapsed = performance.now() - started;
+    expect(await connections(server)).toHaveLength(1);
+    process.stdout.write(`${kind}: 1,000 runs in ${elapsed.toFixed(0)} ms\n`);
+  });
+
+  it('fails at the time-out while the server hangs, and the client works after SIGCONT', async () => {
+    server.pause();
+    try {
+      for (let i = 0; i < 2; i += 1) {
+        const outcome = await runWithTimeout(check, 300);
+        expect(outcome).toMatchObject({
+          passed: false,
+          output: 'timed out after 300 ms',
+        });
+        expect(outcome.elapsedMs).toBeLessThan(2_000);
+      }
+    } finally {
+      server.resume();
+    }
+    expect(await runUntil(check, (outcome) => outcome.passed)).toMatchObject({
+      passed: true,
+    });
+    await expect(user.setAndGet(`after-${kind}`)).resolves.toBe(`after-${kind}`);
+    expect(await connections(server)).toHaveLength(1);
+  });
+
+  it('fails with a clear output while the server is stopped, and passes again when it is back', async () => {
+    await server.stop();
+    const down = await runUntil(check, (outcome) => !outcome.passed);
+    expect(down.output).toEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^PING against redis at 127\\.0\\.0\\.1:${server.port} failed: ` +
+            `(not sent: the ${kind} client is (not ready \\(connecting or )?reconnecting|.*ECONNREFUSED|Connection is closed|Socket closed)`,
+        ),
+      ),
+    );
+    await server.start();
+    expect(await runUntil(check, (outcome) => outcome.passed)).toMatchObject({
+      passed: true,
+    });
+    await expect(user.setAndGet('back')).resolves.toBe('back');
+    expect(await connections(server)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,250 @@
+import { jest } from '@jest/globals';
+import { Gauge, Registry, register } from 'prom-client';
+import {
+  metricNameTaken,
+  metricsNeedPromClient,
+} from '../../lib/healthcheck.messages.js';
+import { HealthMetrics } from '../../lib/metrics/health-metrics.service.js';
+import { loadPromClient } from '../../lib/metrics/prom-client.loader.js';
+import { createRunner } from './runner.helpers.js';
+
+const NOW = Date.parse('2026-01-01T00:00:00Z');
+
+/** The value of a metric's sample with these labels; undefined when there is no such sample. */
+async function valueOf(
+  registry: Registry,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number | undefined> {
+  const metric = registry.getSingleMetric(name);
+  if (!metric) throw new Error(`no metric ${name}`);
+  const { values } = await metric.get();
+  const found = values.find((sample) =>
+    Object.entries(labels).every(
+      ([key, value]) => sample.labels[key] === value,
+    ),
+  );
+  return found?.value;
+}
+
+/** A runner with one switchable check and the metrics on a registry of its own. */
+async function setUp(registry = new Registry(), prefix = 'healthcheck_') {
+  const { runner } = createRunner({ successTtl: 0, failedTtl: 0 });
+  const state = { passing: true };
+  const check = jest.fn(() => [state.passing, state.passing ? 'ok' : 'down']);
+  runner.addCheck('db', check as never);
+  const metrics = new HealthMetrics(runner, { metrics: { registry, prefix } });
+  await metrics.onModuleInit();
+  return { runner, registry, state, check, metrics };
+}
+
+describe('HealthMetrics', () => {
+  beforeEach(() => {
+    jest.useFakeTimers({ now: NOW });
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('scrapes up, status and a status change after a check flips', async () => {
+    const { runner, registry, state } = await setUp();
+    await runner.run();
+    expect(await valueOf(registry, 'healthcheck_up', { check: 'db' })).toBe(1);
+    expect(await valueOf(registry, 'healthcheck_status')).toBe(1);
+    expect(
+      await valueOf(registry, 'healthcheck_status_changes_total', {
+        check: 'db',
+      }),
+    ).toBe(0);
+
+    state.passing = false;
+    await runner.run();
+    expect(await valueOf(registry, 'healthcheck_up', { check: 'db' })).toBe(0);
+    expect(await valueOf(registry, 'healthcheck_status')).toBe(0);
+    expect(
+      await valueOf(registry, 'healthcheck_status_changes_total', {
+        check: 'db',
+      }),
+    ).toBe(1);
+
+    state.passing = true;
+    await runner.run();
+    expect(await valueOf(registry, 'healthcheck_up', { check: 'db' })).toBe(1);
+    expect(
+      await valueOf(registry, 'healthcheck_status_changes_total', {
+        check: 'db',
+      }),
+    ).toBe(2);
+  });
+
+  it('reads response time, run time and criticality from the latest result', async () => {
+    const { runner, registry } = await setUp();
+    runner.addCheck(
+      'slow',
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        return true;
+      },
+      { critical: false },
+    );
+    const run = runner.run();
+    await jest.advanceTimersByTimeAsync(250);
+    await run;
+    const responseTime = await valueOf(
+      registry,
+      'healthcheck_response_time_seconds',
+      { check: 'slow' },
+    );
+    expect(responseTime).toBeGreaterThanOrEqual(0.25);
+    expect(responseTime).toBeLessThan(1);
+    expect(
+      await valueOf(registry, 'healthcheck_last_run_timestamp_seconds', {
+        check: 'slow',
+      }),
+    ).toBe((NOW + 250) / 1000);
+    expect(
+      await valueOf(registry, 'healthcheck_critical', { check: 'db' }),
+    ).toBe(1);
+    expect(
+      await valueOf(registry, 'healthcheck_critical', { check: 'slow' }),
+    ).toBe(0);
+  });
+
+  it('reports degraded, not failed, when only a non-critical check fails', async () => {
+    const { runner, registry } = await setUp();
+    runner.addCheck('cache', () => false, { critical: false });
+    await runner.run();
+    expect(await valueOf(registry, 'healthcheck_status')).toBe(1);
+    expect(await valueOf(registry, 'healthcheck_degraded')).toBe(1);
+    expect(await valueOf(registry, 'healthcheck_up', { check: 'cache' })).toBe(
+      0,
+    );
+  });
+
+  it('never runs a check when scraped', async () => {
+    const { runner, registry, check } = await setUp();
+    const background = jest.fn(() => true);
+    runner.addCheck('queue', background, { interval: 1_000 });
+
+    await registry.metrics();
+    expect(check).not.toHaveBeenCalled();
+    expect(await valueOf(registry, 'healthcheck_up', { check: 'db' })).toBe(
+      undefined,
+    );
+
+    await runner.run();
+    expect(check).toHaveBeenCalledTimes(1);
+    for (let i = 0; i < 5; i++) await registry.metrics();
+    expect(check).toHaveBeenCalledTimes(1);
+    expect(background).not.toHaveBeenCalled();
+  });
+
+  it('gives the exposition text with the default prefix', async () => {
+    const { runner, registry } = await setUp();
+    await runner.run();
+    const text = await registry.metrics();
+    expect(text).toContain('# TYPE healthcheck_up gauge');
+    expect(text).toContain('healthcheck_up{check="db"} 1');
+    expect(text).toContain('# TYPE healthcheck_status_changes_total counter');
+    expect(text).toContain('healthcheck_response_time_seconds{check="db"}');
+  });
+
+  it('keeps two runners with their own registries apart', async () => {
+    const first = await setUp();
+    const second = await setUp();
+    second.runner.addCheck('search', () => false);
+    await first.runner.run();
+    await second.runner.run();
+
+    expect(
+      await valueOf(first.registry, 'healthcheck_up', { check: 'search' }),
+    ).toBe(undefined);
+    expect(await valueOf(first.registry, 'healthcheck_status')).toBe(1);
+    expect(
+      await valueOf(second.registry, 'healthcheck_up', { check: 'search' }),
+    ).toBe(0);
+    expect(await valueOf(second.registry, 'healthcheck_status')).toBe(0);
+  });
+
+  it('takes over the metrics it finds in the registry instead of registering them twice', async () => {
+    const registry = new Registry();
+    const old = await setUp(registry);
+    await old.runner.run();
+    old.metrics.onApplicationShutdown();
+    expect(await valueOf(registry, 'healthcheck_up', { check: 'db' })).toBe(
+      undefined,
+    );
+
+    const { runner } = createRunner();
+    runner.addCheck('api', () => true);
+    const metrics = new HealthMetrics(runner, {
+      metrics: { registry, prefix: 'healthcheck_' },
+    });
+    await expect(metrics.onModuleInit()).resolves.toBeUndefined();
+    await runner.run();
+    expect(await valueOf(registry, 'healthcheck_up', { check: 'api' })).toBe(1);
+    expect(await valueOf(registry, 'healthcheck_up', { check: 'db' })).toBe(
+      undefined,
+    );
+    expect(registry.getMetricsAsArray()).toHaveLength(7);
+  });
+
+  it('uses prom-client’s global registry and the given prefix', async () => {
+    const { runner } = createRunner();
+    runner.addCheck('db', () => true);
+    const metrics = new HealthMetrics(runner, { metrics: { prefix: 'shop_' } });
+    await metrics.onModuleInit();
+    await runner.run();
+    try {
+      expect(await valueOf(register, 'shop_up', { check: 'db' })).toBe(1);
+    } finally {
+      register.clear();
+    }
+  });
+
+  it('refuses a metric of the same name that it did not create', async () => {
+    const registry = new Registry();
+    new Gauge({ name: 'healthcheck_up', help: 'mine', registers: [registry] });
+    const { runner } = createRunner();
+    const metrics = new HealthMetrics(runner, {
+      metrics: { registry, prefix: 'healthcheck_' },
+    });
+    await expect(metrics.onModuleInit()).rejects.toThrow(
+      metricNameTaken('healthcheck_up'),
+    );
+  });
+
+  it('does nothing when the metrics option is off', async () => {
+    const { runner } = createRunner();
+    const subscribe = jest.spyOn(runner, 'subscribe');
+    await new HealthMetrics(runner, { metrics: null }).onModuleInit();
+    expect(subscribe).not.toHaveBeenCalled();
+  });
+
+  it('names the option and the package when prom-client cannot be loaded', async () => {
+    const missing = new Error("Cannot find package 'prom-client'");
+    await expect(loadPromClient(() => Promise.reject(missing))).rejects.toThrow(
+      metricsNeedPromClient("Cannot find package 'prom-client'"),
+    );
+  });
+
+  it('stops listening to the runner when shut down', async () => {
+    const { runner } = createRunner();
+    const unsubscribes = jest.fn();
+    const subscribe = runner.subscribe.bind(runner);
+    jest.spyOn(runner, 'subscribe').mockImplementation((listener) => {
+      const unsubscribe = subscribe(listener);
+      return () => {
+        unsubscribes();
+        unsubscribe();
+      };
+    });
+    const metrics = new HealthMetrics(runner, {
+      metrics: { registry: new Registry(), prefix: 'healthcheck_' },
+    });
+    await metrics.onModuleInit();
+    expect(runner.subscribe).toHaveBeenCalledTimes(1);
+    metrics.onApplicationShutdown();
+    expect(unsubscribes).toHaveBeenCalledTimes(1);
+  });
+});
