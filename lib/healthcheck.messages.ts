@@ -208,9 +208,6 @@ export const unexpectedReply = (reply: string, expected: string): string =>
 export const natsNotConnected = (code: string, state: string): string =>
   `${code} (the client is ${state})`;
 
-export const amqpChannelLateOpen =
-  'the channel opened after the check had given up; it was closed again';
-
 export const kafkaNoMetadata =
   'no broker of the cluster answered the metadata request';
 

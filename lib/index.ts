@@ -2,24 +2,50 @@ export { HealthcheckModule } from './healthcheck.module.js';
 export { HealthCheck } from './decorators/health-check.decorator.js';
 export { EnvSection } from './decorators/env-section.decorator.js';
 export { HealthCheckRunner } from './checks/health-check.runner.js';
+export { UnknownSelectionError } from './checks/unknown-selection.error.js';
 export { EnvironmentDumpService } from './environment/environment-dump.service.js';
 export { GrpcHealthService } from './grpc/grpc-health.service.js';
+export { HealthHistory } from './history/health-history.service.js';
+export { HealthcheckServer } from './server/healthcheck.server.js';
+export { checks } from './ready-checks/checks.js';
 export type {
   HealthCheckContext,
   HealthCheckFunction,
   HealthCheckOptions,
   HealthCheckOutcome,
   HealthCheckResult,
+  HealthCheckSelection,
   HealthReport,
+  HeldStatus,
 } from './interfaces/check.interface.js';
 export type {
   EnvironmentOptions,
   EnvSectionSource,
 } from './interfaces/environment.interface.js';
 export type {
+  CheckSnapshot,
+  HealthEvent,
+  HealthEventListener,
+} from './interfaces/health-event.interface.js';
+export type {
+  HealthcheckDecorators,
+  HealthcheckGuards,
+  HealthcheckMetricsOptions,
   HealthcheckModuleAsyncOptions,
   HealthcheckModuleOptions,
   HealthcheckOptionsFactory,
   HealthcheckRouteOptions,
+  HealthcheckServerOptions,
   HealthReportHandler,
+  HealthStatusChange,
+  HealthStatusListener,
+  ReportFormat,
+  ShowDetailsPredicate,
 } from './interfaces/module-options.interface.js';
+export type { HealthHistoryEntry } from './history/history-entry.js';
+export type {
+  CommonCheckOptions,
+  DependencyResolver,
+  HealthCheckDefinition,
+} from './ready-checks/health-check.definition.js';
+export type { ReadyCheckBuilder } from './ready-checks/shared/ready-check.js';

@@ -27,7 +27,9 @@ export async function loadHealthServiceDefinition(
   try {
     loaded = await load();
   } catch (error) {
-    throw new Error(grpcHealthCheckMissing(describeThrown(error)));
+    throw new Error(grpcHealthCheckMissing(describeThrown(error)), {
+      cause: error,
+    });
   }
   const exports = loaded as {
     service?: unknown;

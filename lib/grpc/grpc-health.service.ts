@@ -1,4 +1,8 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+} from '@nestjs/common';
 import { CheckRegistry } from '../checks/check.registry.js';
 import { describeThrown } from '../checks/describe-thrown.js';
 import { HealthCheckRunner } from '../checks/health-check.runner.js';
@@ -34,7 +38,7 @@ type HealthListResponse = { statuses: Record<string, HealthCheckResponse> };
  * name a tag or a check.
  */
 @Injectable()
-export class GrpcHealthService implements OnApplicationShutdown {
+export class GrpcHealthService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly reader: HealthStatusReader;
   private readonly watches = new Set<HealthWatch>();
@@ -86,8 +90,11 @@ export class GrpcHealthService implements OnApplicationShutdown {
     return this.load().then(() => this.register(server, this.loaded!));
   }
 
-  /** Ends every open Watch stream: the application is shutting down. */
-  onApplicationShutdown(): void {
+  /**
+   * Ends every open Watch stream once the shutdown delay is over and before Nest closes its servers: a
+   * graceful gRPC shutdown waits for open calls, so a Watch left open would hold it forever.
+   */
+  beforeApplicationShutdown(): void {
     this.closed = true;
     for (const watch of this.watches) watch.end();
   }

@@ -47,7 +47,8 @@ export function toHistoryEntry(
 /** The entry without the check's output. */
 export function withoutOutput(entry: HealthHistoryEntry): HealthHistoryEntry {
   if (!('output' in entry)) return entry;
-  const { output: _output, ...rest } = entry;
+  const rest = { ...entry };
+  delete rest.output;
   return rest;
 }
 

@@ -46,7 +46,9 @@ export async function loadPromClient(
   try {
     loaded = (await load()) as typeof loaded;
   } catch (error) {
-    throw new Error(metricsNeedPromClient(describeThrown(error)));
+    throw new Error(metricsNeedPromClient(describeThrown(error)), {
+      cause: error,
+    });
   }
   // prom-client is CommonJS: its exports are named exports and, depending on the loader, also `default`.
   return loaded.Gauge ? (loaded as PromClient) : loaded.default!;

@@ -14,6 +14,8 @@ export interface IetfCheck {
   output?: string;
   observedValue?: unknown;
   observedUnit?: string;
+  /** Links of the check; `runbook` when the check has one. */
+  links?: Record<string, string>;
 }
 
 /** A report in the draft's `application/health+json` format. */
@@ -59,6 +61,7 @@ function toIetfCheck(
     status,
     time: new Date(result.timestamp * 1000).toISOString(),
   };
+  if (result.runbook !== undefined) check.links = { runbook: result.runbook };
   if (!showDetails) return check;
   if (status !== 'pass' && result.output !== null) {
     check.output =

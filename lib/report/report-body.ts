@@ -45,7 +45,7 @@ export function serializeBody(value: unknown): string {
   return JSON.stringify(toJsonSafe(value));
 }
 
-/** The report with each result reduced to its name and outcome. */
+/** The report with each result reduced to its name, outcome and runbook. */
 export function withoutDetails(report: HealthReport): HealthReport {
   return {
     hostname: report.hostname,
@@ -53,11 +53,12 @@ export function withoutDetails(report: HealthReport): HealthReport {
     ...(report.degraded && { degraded: report.degraded }),
     timestamp: report.timestamp,
     results: report.results.map(
-      ({ checker, passed, critical }) =>
+      ({ checker, passed, critical, runbook }) =>
         ({
           checker,
           passed,
           ...(critical === false && { critical }),
+          ...(runbook !== undefined && { runbook }),
         }) as HealthReport['results'][number],
     ),
   };

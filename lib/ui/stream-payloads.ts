@@ -98,11 +98,9 @@ function stateOf(result: HealthCheckResult | undefined): CheckState {
 }
 
 function withoutOutputs(result: HealthCheckResult): Partial<HealthCheckResult> {
-  const {
-    output: _output,
-    observedValue: _value,
-    observedUnit: _unit,
-    ...rest
-  } = result;
+  const rest: Partial<HealthCheckResult> = { ...result };
+  delete rest.output;
+  delete rest.observedValue;
+  delete rest.observedUnit;
   return rest;
 }

@@ -3,10 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { GrpcHealthService } from '../../lib/index.js';
 import {
+  GrpcHealthService,
+  type HealthcheckModuleOptions,
+} from '../../lib/index.js';
+import {
+  createGreeterModule,
   GREETER_PROTO,
-  GreeterModule,
 } from '../fixtures/grpc-greeter.fixture.js';
 import { HealthClient } from '../fixtures/grpc-health-client.js';
 import { freePort } from '../services/service-utils.js';
@@ -17,9 +20,13 @@ afterEach(async () => {
 });
 
 /** The README recipe: a gRPC-only Nest microservice that serves grpc.health.v1.Health beside its own service. */
-async function startGreeter(port: number) {
+async function startGreeter(
+  port: number,
+  health: HealthcheckModuleOptions = {},
+  gracefulShutdown = false,
+) {
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(
-    GreeterModule,
+    createGreeterModule(health),
     {
       transport: Transport.GRPC,
       logger: false,
@@ -27,6 +34,7 @@ async function startGreeter(port: number) {
         package: 'greeter',
         protoPath: GREETER_PROTO,
         url: `127.0.0.1:${port}`,
+        gracefulShutdown,
         // Runs inside app.listen(), after DI: the service is there, and registers at once since it is loaded.
         onLoadPackageDefinition: (_definition, server) =>
           app.get(GrpcHealthService).addToServer(server),
@@ -48,7 +56,7 @@ function greeterClient(port: number) {
   return new greeter.Greeter(
     `127.0.0.1:${port}`,
     grpc.credentials.createInsecure(),
-  ) as grpc.Client & {
+  ) as unknown as grpc.Client & {
     SayHello(
       request: { name: string },
       callback: (
@@ -60,7 +68,7 @@ function greeterClient(port: number) {
 }
 
 describe('gRPC health in a Nest gRPC microservice', () => {
-  it('answers grpc.health.v1.Health/Check SERVING on the microservice port as soon as listen() resolves', async () => {
+  it('answers grpc.health.v1.Health SERVING on the microservice port as soon as listen() resolves', async () => {
     const port = await freePort();
     const app = await startGreeter(port);
     cleanups.push(() => app.close());
@@ -80,7 +88,7 @@ describe('gRPC health in a Nest gRPC microservice', () => {
     });
   });
 
-  it('leaves the microservice its own service', async () => {
+  it("serves the microservice's own service beside the health service", async () => {
     const port = await freePort();
     const app = await startGreeter(port);
     cleanups.push(() => app.close());
@@ -93,5 +101,24 @@ describe('gRPC health in a Nest gRPC microservice', () => {
       ),
     );
     expect(reply.message).toBe('Hello, probe');
+  });
+
+  it('on a shutdown signal, streams readiness NOT_SERVING during shutdownDelay, then ends Watch so a graceful close completes', async () => {
+    const port = await freePort();
+    const app = await startGreeter(port, { shutdownDelay: 300 }, true);
+    const health = new HealthClient(port);
+    cleanups.push(() => health.close());
+    const readiness = health.watch('readiness');
+    expect(await readiness.received(1)).toEqual(['SERVING']);
+
+    // What the listener of app.enableShutdownHooks() runs on SIGTERM (close() would stop the server first).
+    const shutdown = (
+      app as unknown as { shutdown(signal: string): Promise<void> }
+    ).shutdown('SIGTERM');
+    expect(await readiness.received(2)).toEqual(['SERVING', 'NOT_SERVING']);
+    expect(await health.check('readiness')).toBe('NOT_SERVING');
+    expect(await health.check('liveness')).toBe('SERVING');
+    await shutdown;
+    expect((await readiness.ended).code).toBe(grpc.status.OK);
   });
 });

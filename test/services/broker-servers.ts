@@ -82,6 +82,7 @@ async function spawnServer(
     const tail = readFileSync(logFile, 'utf8').split('\n').slice(-30);
     throw new Error(
       `${name} did not start: ${(error as Error).message}\n${tail.join('\n')}`,
+      { cause: error },
     );
   }
   return child;
@@ -89,7 +90,9 @@ async function spawnServer(
 
 async function stopChild(child: ChildProcess | undefined): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => resolve()),
+  );
   child.kill('SIGCONT');
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
@@ -258,14 +261,18 @@ export async function startRabbitmq(): Promise<
         ['-n', node, '-q', ...args],
         { env, cwd: dir },
         (error, stdout, stderr) =>
-          error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+          error
+            ? reject(new Error(`${error.message}\n${stderr}`))
+            : resolve(stdout),
       ),
     );
   return Object.assign(server, { node, ctl });
 }
 
 /** Builds a ready-made check the way the module does at bootstrap, with instances only (no DI tokens). */
-export function buildCheck(definition: HealthCheckDefinition): HealthCheckFunction {
+export function buildCheck(
+  definition: HealthCheckDefinition,
+): HealthCheckFunction {
   return definition.build((option, value, isInstance, expected) => {
     if (!isInstance(value)) throw new Error(`${option}: expected ${expected}`);
     return value;
@@ -281,6 +288,9 @@ export async function runWithTimeout(
   const settled = await settle((signal) => check({ signal }), { timeoutMs });
   const elapsedMs = performance.now() - started;
   if (!settled.ok) return { passed: false, output: settled.message, elapsedMs };
-  const { passed, output } = settled.value as { passed: boolean; output: unknown };
+  const { passed, output } = settled.value as {
+    passed: boolean;
+    output: unknown;
+  };
   return { passed, output, elapsedMs };
 }

@@ -30,7 +30,8 @@ async function runMany(check: Check, times: number): Promise<number> {
   const started = performance.now();
   for (let i = 0; i < times; i += 1) {
     const outcome = await runWithTimeout(check, 1_000);
-    if (!outcome.passed) throw new Error(`run ${i} failed: ${String(outcome.output)}`);
+    if (!outcome.passed)
+      throw new Error(`run ${i} failed: ${String(outcome.output)}`);
   }
   return performance.now() - started;
 }
@@ -45,7 +46,10 @@ async function expectTimeoutsWhilePaused(
   try {
     for (let i = 0; i < 2; i += 1) {
       const outcome = await runWithTimeout(check, 300);
-      expect(outcome).toMatchObject({ passed: false, output: 'timed out after 300 ms' });
+      expect(outcome).toMatchObject({
+        passed: false,
+        output: 'timed out after 300 ms',
+      });
       expect(outcome.elapsedMs).toBeLessThan(2_000);
     }
   } finally {
@@ -78,10 +82,15 @@ describe('checks.amqp against rabbitmq-server', () => {
     await rabbit?.dispose();
   }, 60_000);
 
-  const clients: Array<[string, () => Promise<{ client: unknown; what: string }>]> = [
+  const clients: Array<
+    [string, () => Promise<{ client: unknown; what: string }>]
+  > = [
     [
       'a connection',
-      async () => ({ client: await connectPlain(), what: 'Channel.Open/Close' }),
+      async () => ({
+        client: await connectPlain(),
+        what: 'Channel.Open/Close',
+      }),
     ],
     [
       'a channel',
@@ -106,7 +115,9 @@ describe('checks.amqp against rabbitmq-server', () => {
     it('passes while the broker is up, with the round trip in ms', async () => {
       expect(await runWithTimeout(check, 1_000)).toMatchObject({
         passed: true,
-        output: expect.stringMatching(new RegExp(`^${escape(what)} answered in \\d+\\.\\d ms$`)),
+        output: expect.stringMatching(
+          new RegExp(`^${escape(what)} answered in \\d+\\.\\d ms$`),
+        ),
       });
     });
 
@@ -117,16 +128,22 @@ describe('checks.amqp against rabbitmq-server', () => {
       expect(await lines(['list_connections', 'name'])).toEqual(connections);
       expect(await lines(['list_channels', 'name'])).toEqual(channels);
       expect(await lines(['list_queues', 'name'])).toEqual([]);
-      process.stdout.write(`amqp, ${_label}: 1,000 runs in ${elapsed.toFixed(0)} ms\n`);
+      process.stdout.write(
+        `amqp, ${_label}: 1,000 runs in ${elapsed.toFixed(0)} ms\n`,
+      );
     });
 
     it('fails at the time-out while the broker hangs, and the client works after SIGCONT', async () => {
       const channels = await lines(['list_channels', 'name']);
       await expectTimeoutsWhilePaused(check, rabbit.pause, rabbit.resume);
-      expect((await runUntil(check, (outcome) => outcome.passed)).passed).toBe(true);
+      expect((await runUntil(check, (outcome) => outcome.passed)).passed).toBe(
+        true,
+      );
       // The channel opened after the time-out was closed again.
-      await waitFor('the late channel to close', async () =>
-        (await lines(['list_channels', 'name'])).length === channels.length,
+      await waitFor(
+        'the late channel to close',
+        async () =>
+          (await lines(['list_channels', 'name'])).length === channels.length,
       );
     });
   });
@@ -144,15 +161,24 @@ describe('checks.amqp against rabbitmq-server', () => {
 
     await rabbit.stop();
     const target = `amqp at 127\\.0\\.0\\.1:${rabbit.port}`;
-    expect((await runUntil(withRecovery, (outcome) => !outcome.passed)).output).toMatch(
-      new RegExp(`^Channel.Open/Close against ${target} failed: not sent: the connection is down`),
+    expect(
+      (await runUntil(withRecovery, (outcome) => !outcome.passed)).output,
+    ).toMatch(
+      new RegExp(
+        `^Channel.Open/Close against ${target} failed: not sent: the connection is down`,
+      ),
     );
     expect((await runWithTimeout(plain, 1_000)).output).toMatch(
-      new RegExp(`^Channel.Open/Close against ${target} failed: .*(closed|CONNECTION_FORCED)`, 'i'),
+      new RegExp(
+        `^Channel.Open/Close against ${target} failed: .*(closed|CONNECTION_FORCED)`,
+        'i',
+      ),
     );
 
     await rabbit.start();
-    expect((await runUntil(withRecovery, (outcome) => outcome.passed)).passed).toBe(true);
+    expect(
+      (await runUntil(withRecovery, (outcome) => outcome.passed)).passed,
+    ).toBe(true);
     // amqplib without `recovery` never reconnects: that connection stays failed, and says so.
     expect((await runWithTimeout(plain, 1_000)).passed).toBe(false);
     expect(await lines(['list_queues', 'name'])).toEqual([]);
@@ -165,8 +191,11 @@ describe('checks.nats against nats-server', () => {
   let check: Check;
 
   const connz = async (): Promise<number> => {
-    const response = await fetch(`http://127.0.0.1:${server.monitorPort}/connz`);
-    return ((await response.json()) as { num_connections: number }).num_connections;
+    const response = await fetch(
+      `http://127.0.0.1:${server.monitorPort}/connz`,
+    );
+    return ((await response.json()) as { num_connections: number })
+      .num_connections;
   };
 
   beforeAll(async () => {
@@ -200,10 +229,13 @@ describe('checks.nats against nats-server', () => {
 
   it('fails at the time-out while the server hangs, and the connection works after SIGCONT', async () => {
     await expectTimeoutsWhilePaused(check, server.pause, server.resume);
-    expect((await runUntil(check, (outcome) => outcome.passed)).passed).toBe(true);
+    expect((await runUntil(check, (outcome) => outcome.passed)).passed).toBe(
+      true,
+    );
     const reply = connection.subscribe('user.subject', { max: 1 });
     connection.publish('user.subject', 'still works');
-    for await (const message of reply) expect(message.string()).toBe('still works');
+    for await (const message of reply)
+      expect(message.string()).toBe('still works');
   });
 
   it('fails with a clear output while the server is stopped, and passes again when it is back', async () => {
@@ -212,7 +244,9 @@ describe('checks.nats against nats-server', () => {
       `PING against nats at 127.0.0.1:${server.port} failed: DISCONNECT (the client is reconnecting)`,
     );
     await server.start();
-    expect((await runUntil(check, (outcome) => outcome.passed)).passed).toBe(true);
+    expect((await runUntil(check, (outcome) => outcome.passed)).passed).toBe(
+      true,
+    );
     expect(await connz()).toBe(1);
   });
 });

@@ -1,11 +1,7 @@
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { redis } from '../../lib/ready-checks/redis/redis.check.js';
-import {
-  buildCheck,
-  runWithTimeout,
-  startRedis,
-} from './broker-servers.js';
+import { buildCheck, runWithTimeout, startRedis } from './broker-servers.js';
 import { waitFor } from './service-utils.js';
 
 type Server = Awaited<ReturnType<typeof startRedis>>;
@@ -83,79 +79,84 @@ afterAll(async () => {
   await server?.dispose();
 });
 
-describe.each(clients)('checks.redis with %s against redis-server', (kind, connect) => {
-  let user: UserClient;
-  let check: ReturnType<typeof buildCheck>;
+describe.each(clients)(
+  'checks.redis with %s against redis-server',
+  (kind, connect) => {
+    let user: UserClient;
+    let check: ReturnType<typeof buildCheck>;
 
-  beforeAll(async () => {
-    user = await connect(server.port);
-    check = buildCheck(redis('cache', { client: user.client }));
-  });
-
-  afterAll(async () => {
-    await user?.quit().catch(() => undefined);
-  });
-
-  it('passes while the server is up, with the round trip in ms', async () => {
-    const outcome = await check({ signal: new AbortController().signal });
-    expect(outcome).toEqual({
-      passed: true,
-      output: expect.stringMatching(/^PING answered in \d+\.\d ms$/),
-      observedValue: expect.any(Number),
-      observedUnit: 'ms',
+    beforeAll(async () => {
+      user = await connect(server.port);
+      check = buildCheck(redis('cache', { client: user.client }));
     });
-  });
 
-  it('leaves no extra connection behind after 1,000 runs', async () => {
-    const before = await connections(server);
-    expect(before).toHaveLength(1);
-    const started = performance.now();
-    for (let i = 0; i < 1_000; i += 1) {
-      const outcome = await runWithTimeout(check, 1_000);
-      expect(outcome.passed).toBe(true);
-    }
-    const elapsed = performance.now() - started;
-    expect(await connections(server)).toHaveLength(1);
-    process.stdout.write(`${kind}: 1,000 runs in ${elapsed.toFixed(0)} ms\n`);
-  });
+    afterAll(async () => {
+      await user?.quit().catch(() => undefined);
+    });
 
-  it('fails at the time-out while the server hangs, and the client works after SIGCONT', async () => {
-    server.pause();
-    try {
-      for (let i = 0; i < 2; i += 1) {
-        const outcome = await runWithTimeout(check, 300);
-        expect(outcome).toMatchObject({
-          passed: false,
-          output: 'timed out after 300 ms',
-        });
-        expect(outcome.elapsedMs).toBeLessThan(2_000);
+    it('passes while the server is up, with the round trip in ms', async () => {
+      const outcome = await check({ signal: new AbortController().signal });
+      expect(outcome).toEqual({
+        passed: true,
+        output: expect.stringMatching(/^PING answered in \d+\.\d ms$/),
+        observedValue: expect.any(Number),
+        observedUnit: 'ms',
+      });
+    });
+
+    it('leaves no extra connection behind after 1,000 runs', async () => {
+      const before = await connections(server);
+      expect(before).toHaveLength(1);
+      const started = performance.now();
+      for (let i = 0; i < 1_000; i += 1) {
+        const outcome = await runWithTimeout(check, 1_000);
+        expect(outcome.passed).toBe(true);
       }
-    } finally {
-      server.resume();
-    }
-    expect(await runUntil(check, (outcome) => outcome.passed)).toMatchObject({
-      passed: true,
+      const elapsed = performance.now() - started;
+      expect(await connections(server)).toHaveLength(1);
+      process.stdout.write(`${kind}: 1,000 runs in ${elapsed.toFixed(0)} ms\n`);
     });
-    await expect(user.setAndGet(`after-${kind}`)).resolves.toBe(`after-${kind}`);
-    expect(await connections(server)).toHaveLength(1);
-  });
 
-  it('fails with a clear output while the server is stopped, and passes again when it is back', async () => {
-    await server.stop();
-    const down = await runUntil(check, (outcome) => !outcome.passed);
-    expect(down.output).toEqual(
-      expect.stringMatching(
-        new RegExp(
-          `^PING against redis at 127\\.0\\.0\\.1:${server.port} failed: ` +
-            `(not sent: the ${kind} client is (not ready \\(connecting or )?reconnecting|.*ECONNREFUSED|Connection is closed|Socket closed)`,
-        ),
-      ),
-    );
-    await server.start();
-    expect(await runUntil(check, (outcome) => outcome.passed)).toMatchObject({
-      passed: true,
+    it('fails at the time-out while the server hangs, and the client works after SIGCONT', async () => {
+      server.pause();
+      try {
+        for (let i = 0; i < 2; i += 1) {
+          const outcome = await runWithTimeout(check, 300);
+          expect(outcome).toMatchObject({
+            passed: false,
+            output: 'timed out after 300 ms',
+          });
+          expect(outcome.elapsedMs).toBeLessThan(2_000);
+        }
+      } finally {
+        server.resume();
+      }
+      expect(await runUntil(check, (outcome) => outcome.passed)).toMatchObject({
+        passed: true,
+      });
+      await expect(user.setAndGet(`after-${kind}`)).resolves.toBe(
+        `after-${kind}`,
+      );
+      expect(await connections(server)).toHaveLength(1);
     });
-    await expect(user.setAndGet('back')).resolves.toBe('back');
-    expect(await connections(server)).toHaveLength(1);
-  });
-});
+
+    it('fails with a clear output while the server is stopped, and passes again when it is back', async () => {
+      await server.stop();
+      const down = await runUntil(check, (outcome) => !outcome.passed);
+      expect(down.output).toEqual(
+        expect.stringMatching(
+          new RegExp(
+            `^PING against redis at 127\\.0\\.0\\.1:${server.port} failed: ` +
+              `(not sent: the ${kind} client is (not ready \\(connecting or )?reconnecting|.*ECONNREFUSED|Connection is closed|Socket closed)`,
+          ),
+        ),
+      );
+      await server.start();
+      expect(await runUntil(check, (outcome) => outcome.passed)).toMatchObject({
+        passed: true,
+      });
+      await expect(user.setAndGet('back')).resolves.toBe('back');
+      expect(await connections(server)).toHaveLength(1);
+    });
+  },
+);

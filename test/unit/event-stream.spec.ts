@@ -161,7 +161,7 @@ describe('serveEventStream', () => {
   });
 
   it('sends a keep-alive comment every heartbeat', async () => {
-    const app = await start({ interval: 60_000, stream: { heartbeatMs: 20 } });
+    await start({ interval: 60_000, stream: { heartbeatMs: 20 } });
     const client = await open();
     await until('two heartbeats', () => client.comments.length >= 2);
     expect(client.comments[0]).toBe('keep-alive');

@@ -30,7 +30,12 @@ const hasMethods = (value: unknown, methods: string[]): boolean =>
 
 /** Whether `value` looks like an amqplib connection (ChannelModel or recovering model). */
 export function isAmqpConnection(value: unknown): value is AmqpConnectionLike {
-  return hasMethods(value, ['createChannel', 'createConfirmChannel', 'close', 'on']);
+  return hasMethods(value, [
+    'createChannel',
+    'createConfirmChannel',
+    'close',
+    'on',
+  ]);
 }
 
 /** Whether `value` looks like an amqplib channel. */
@@ -68,8 +73,7 @@ const lastTarget = new WeakMap<object, string>();
 export function amqpTarget(client: AmqpClientLike): string {
   const core = (client as { _core?: RecoveringCore })._core;
   const connection = (core?._model ?? client).connection as
-    | { stream?: { remoteAddress?: unknown; remotePort?: unknown } }
-    | undefined;
+    { stream?: { remoteAddress?: unknown; remotePort?: unknown } } | undefined;
   const address = connection?.stream?.remoteAddress;
   const port = connection?.stream?.remotePort;
   if (typeof address === 'string' && typeof port === 'number') {

@@ -15,7 +15,11 @@ export {
   type MicroserviceRunOptions,
 } from './microservice.check.js';
 export { checkNats, type NatsCheckOptions } from './nats.check.js';
-export { isAmqpChannel, isAmqpClient, isAmqpConnection } from './amqp-client.js';
+export {
+  isAmqpChannel,
+  isAmqpClient,
+  isAmqpConnection,
+} from './amqp-client.js';
 export { isKafka, isKafkaAdmin, isKafkaClient } from './kafka-client.js';
 export { isClientProxy } from './microservice-client.js';
 export { isNatsConnection } from './nats-client.js';

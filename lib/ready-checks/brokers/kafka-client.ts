@@ -24,7 +24,8 @@ export interface KafkaLike {
 export type KafkaClientLike = KafkaAdminLike | KafkaLike;
 
 /** What the Kafka check accepts, for messages. */
-export const KAFKA_CLIENT_EXPECTED = 'a kafkajs Admin (kafka.admin()) or Kafka instance';
+export const KAFKA_CLIENT_EXPECTED =
+  'a kafkajs Admin (kafka.admin()) or Kafka instance';
 
 const hasMethods = (value: unknown, methods: string[]): boolean =>
   typeof value === 'object' &&
@@ -36,7 +37,12 @@ const hasMethods = (value: unknown, methods: string[]): boolean =>
 
 /** Whether `value` looks like a kafkajs Admin. */
 export function isKafkaAdmin(value: unknown): value is KafkaAdminLike {
-  return hasMethods(value, ['describeCluster', 'listTopics', 'connect', 'disconnect']);
+  return hasMethods(value, [
+    'describeCluster',
+    'listTopics',
+    'connect',
+    'disconnect',
+  ]);
 }
 
 /** Whether `value` looks like a kafkajs `Kafka` instance. */

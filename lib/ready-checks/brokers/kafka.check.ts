@@ -4,10 +4,7 @@ import { abortable } from '../shared/abortable.js';
 import { clientOption } from '../shared/client-option.js';
 import { afterEarlierProbe, trackProbe } from '../shared/earlier-probe.js';
 import { readyCheck } from '../shared/ready-check.js';
-import {
-  timedRoundTrip,
-  type RoundTripOptions,
-} from '../shared/round-trip.js';
+import { timedRoundTrip, type RoundTripOptions } from '../shared/round-trip.js';
 import {
   isKafkaAdmin,
   isKafkaClient,
@@ -78,7 +75,9 @@ async function describe(admin: KafkaAdminLike): Promise<void> {
     cluster = await admin.describeCluster();
   } catch (error) {
     // kafkajs swallows each broker's error and then fails to read the missing answer.
-    if (error instanceof TypeError) throw new Error(kafkaNoMetadata);
+    if (error instanceof TypeError) {
+      throw new Error(kafkaNoMetadata, { cause: error });
+    }
     throw error;
   }
   if (!Array.isArray(cluster?.brokers) || cluster.brokers.length === 0) {

@@ -6,10 +6,7 @@ import {
 } from '../../healthcheck.messages.js';
 import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
 import { readyCheck } from '../shared/ready-check.js';
-import {
-  timedRoundTrip,
-  type RoundTripOptions,
-} from '../shared/round-trip.js';
+import { timedRoundTrip, type RoundTripOptions } from '../shared/round-trip.js';
 import {
   CLIENT_PROXY_EXPECTED,
   clientProxyTarget,
@@ -61,6 +58,7 @@ function firstAnswer(
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let done = false;
+    let subscription: { unsubscribe(): void } | undefined;
     const finish = (error?: unknown): void => {
       if (done) return;
       done = true;
@@ -72,13 +70,13 @@ function firstAnswer(
     const abort = (): void => finish(signal?.reason);
     signal?.addEventListener('abort', abort, { once: true });
     // The observer may be called before subscribe() returns, for a request that fails at once.
-    let subscription: { unsubscribe(): void } | undefined;
-    subscription = client.send(pattern, data).subscribe({
+    const active = client.send(pattern, data).subscribe({
       next: () => finish(),
       error: (error: unknown) => finish(error ?? new Error(String(error))),
       complete: () => finish(),
     });
-    if (done) subscription.unsubscribe();
+    if (done) active.unsubscribe();
+    else subscription = active;
   });
 }
 
@@ -90,18 +88,29 @@ export const microservice = Object.assign(
   readyCheck<MicroserviceCheckOptions>('microservice', (own, resolve) => {
     for (const key of Object.keys(own)) {
       if (!OWN_OPTIONS.includes(key)) {
-        throw new Error(readyCheckUnknownOption('microservice', key, OWN_OPTIONS));
+        throw new Error(
+          readyCheckUnknownOption('microservice', key, OWN_OPTIONS),
+        );
       }
     }
     if (own.client === undefined || own.client === null) {
       throw new Error(
-        readyCheckMissingOption('microservice', 'client', CLIENT_PROXY_EXPECTED),
+        readyCheckMissingOption(
+          'microservice',
+          'client',
+          CLIENT_PROXY_EXPECTED,
+        ),
       );
     }
     if (own.pattern === undefined || own.pattern === null) {
       throw new Error(microservicePatternMissing('microservice'));
     }
-    const client = resolve('client', own.client, isClientProxy, CLIENT_PROXY_EXPECTED);
+    const client = resolve(
+      'client',
+      own.client,
+      isClientProxy,
+      CLIENT_PROXY_EXPECTED,
+    );
     const { pattern, data } = own;
     return ({ signal }) => checkMicroservice(client, { signal, pattern, data });
   }),

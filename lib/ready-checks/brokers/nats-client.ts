@@ -9,7 +9,8 @@ export interface NatsConnectionLike {
 }
 
 /** What the NATS check accepts, for messages. */
-export const NATS_CLIENT_EXPECTED = 'a nats.js connection (the result of connect())';
+export const NATS_CLIENT_EXPECTED =
+  'a nats.js connection (the result of connect())';
 
 /** Whether `value` looks like a nats.js connection. */
 export function isNatsConnection(value: unknown): value is NatsConnectionLike {

@@ -8,10 +8,7 @@ import { abortable } from '../shared/abortable.js';
 import { clientOption } from '../shared/client-option.js';
 import { afterEarlierProbe, trackProbe } from '../shared/earlier-probe.js';
 import { readyCheck } from '../shared/ready-check.js';
-import {
-  timedRoundTrip,
-  type RoundTripOptions,
-} from '../shared/round-trip.js';
+import { timedRoundTrip, type RoundTripOptions } from '../shared/round-trip.js';
 import {
   isIoredisClient,
   isRedisClient,

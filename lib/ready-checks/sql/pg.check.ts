@@ -30,7 +30,7 @@ export interface PgPoolLike {
 
 /** The parts of a pg `Client` the check uses. */
 export interface PgClientLike {
-  connect(): Promise<void>;
+  connect(): Promise<unknown>;
   query(text: string): Promise<unknown>;
 }
 

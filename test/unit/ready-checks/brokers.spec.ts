@@ -1,12 +1,11 @@
 import { jest } from '@jest/globals';
-import { Controller, Module } from '@nestjs/common';
+import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
   ClientProxyFactory,
   MessagePattern,
   Transport,
   type ClientProxy,
-  type INestMicroservice,
 } from '@nestjs/microservices';
 import { connect as amqpConnect } from 'amqplib';
 import { Kafka, logLevel } from 'kafkajs';
@@ -17,25 +16,59 @@ import {
   microservicePatternMissing,
   readyCheckUnknownOption,
 } from '../../../lib/healthcheck.messages.js';
-import { amqp, checkAmqp } from '../../../lib/ready-checks/brokers/amqp.check.js';
+import {
+  amqp,
+  checkAmqp as rawCheckAmqp,
+} from '../../../lib/ready-checks/brokers/amqp.check.js';
 import {
   isAmqpChannel,
   isAmqpClient,
   isAmqpConnection,
 } from '../../../lib/ready-checks/brokers/amqp-client.js';
 import { brokerChecks } from '../../../lib/ready-checks/brokers/index.js';
-import { checkKafka, kafka } from '../../../lib/ready-checks/brokers/kafka.check.js';
-import { isKafka, isKafkaAdmin } from '../../../lib/ready-checks/brokers/kafka-client.js';
 import {
-  checkMicroservice,
+  checkKafka as rawCheckKafka,
+  kafka,
+} from '../../../lib/ready-checks/brokers/kafka.check.js';
+import {
+  isKafka,
+  isKafkaAdmin,
+} from '../../../lib/ready-checks/brokers/kafka-client.js';
+import {
+  checkMicroservice as rawCheckMicroservice,
   microservice,
 } from '../../../lib/ready-checks/brokers/microservice.check.js';
 import { isClientProxy } from '../../../lib/ready-checks/brokers/microservice-client.js';
-import { checkNats, nats } from '../../../lib/ready-checks/brokers/nats.check.js';
+import {
+  checkNats as rawCheckNats,
+  nats,
+} from '../../../lib/ready-checks/brokers/nats.check.js';
 import { isNatsConnection } from '../../../lib/ready-checks/brokers/nats-client.js';
+import type { HealthCheckOutcome } from '../../../lib/interfaces/check.interface.js';
 import type { DependencyResolver } from '../../../lib/ready-checks/health-check.definition.js';
 
-const passThrough: DependencyResolver = (option, value, isInstance, expected) => {
+/** The pure checks answer `{ passed, output, … }`; their declared type is the wider HealthCheckOutcome. */
+type Outcome = {
+  passed: boolean;
+  output: string;
+  observedValue?: number;
+  observedUnit?: string;
+};
+const typed = <A extends unknown[]>(
+  check: (...args: A) => Promise<HealthCheckOutcome>,
+): ((...args: A) => Promise<Outcome>) =>
+  check as (...args: A) => Promise<Outcome>;
+const checkAmqp = typed(rawCheckAmqp);
+const checkKafka = typed(rawCheckKafka);
+const checkMicroservice = typed(rawCheckMicroservice);
+const checkNats = typed(rawCheckNats);
+
+const passThrough: DependencyResolver = (
+  option,
+  value,
+  isInstance,
+  expected,
+) => {
   if (!isInstance(value)) throw new Error(`${option}: expected ${expected}`);
   return value;
 };
@@ -50,11 +83,17 @@ function closedPort(): Promise<number> {
   });
 }
 
-const aborted = (message: string): AbortSignal => AbortSignal.abort(new Error(message));
+const aborted = (message: string): AbortSignal =>
+  AbortSignal.abort(new Error(message));
 
 describe('the broker family', () => {
   it('exports the four builders, each carrying its pure function as run', () => {
-    expect(Object.keys(brokerChecks)).toEqual(['amqp', 'kafka', 'nats', 'microservice']);
+    expect(Object.keys(brokerChecks)).toEqual([
+      'amqp',
+      'kafka',
+      'nats',
+      'microservice',
+    ]);
     expect(amqp.run).toBe(checkAmqp);
     expect(kafka.run).toBe(checkKafka);
     expect(nats.run).toBe(checkNats);
@@ -65,30 +104,39 @@ describe('the broker family', () => {
     ['amqp', amqp],
     ['kafka', kafka],
     ['nats', nats],
-  ] as const)('checks.%s refuses an option it does not take', (kind, builder) => {
-    expect(() => builder('x', { client: {}, clinet: {} } as never).build(passThrough)).toThrow(
-      readyCheckUnknownOption(kind, 'clinet', ['client']),
-    );
-  });
+  ] as const)(
+    'checks.%s refuses an option it does not take',
+    (kind, builder) => {
+      expect(() =>
+        builder('x', { client: {}, clinet: {} } as never).build(passThrough),
+      ).toThrow(readyCheckUnknownOption(kind, 'clinet', ['client']));
+    },
+  );
 
   it.each([
     ['amqp', amqp, isAmqpClient],
     ['kafka', kafka, isKafka],
     ['nats', nats, isNatsConnection],
     ['microservice', microservice, isClientProxy],
-  ] as const)('checks.%s hands its client token to the resolver', (_kind, builder, predicate) => {
-    const resolve = jest.fn(() => {
-      throw new Error('no provider');
-    });
-    expect(() =>
-      builder('x', { client: 'TOKEN', ...(_kind === 'microservice' ? { pattern: 'p' } : {}) } as never).build(
-        resolve as unknown as DependencyResolver,
-      ),
-    ).toThrow('no provider');
-    expect(resolve.mock.calls[0]?.slice(0, 2)).toEqual(['client', 'TOKEN']);
-    const given = (resolve.mock.calls[0] as unknown[])[2] as (value: unknown) => boolean;
-    expect(given('TOKEN')).toBe(predicate('TOKEN'));
-  });
+  ] as const)(
+    'checks.%s hands its client token to the resolver',
+    (_kind, builder, predicate) => {
+      const resolve = jest.fn(() => {
+        throw new Error('no provider');
+      });
+      expect(() =>
+        builder('x', {
+          client: 'TOKEN',
+          ...(_kind === 'microservice' ? { pattern: 'p' } : {}),
+        } as never).build(resolve as unknown as DependencyResolver),
+      ).toThrow('no provider');
+      expect(resolve.mock.calls[0]?.slice(0, 2)).toEqual(['client', 'TOKEN']);
+      const given = (resolve.mock.calls[0] as unknown[])[2] as (
+        value: unknown,
+      ) => boolean;
+      expect(given('TOKEN')).toBe(predicate('TOKEN'));
+    },
+  );
 });
 
 describe('checks.amqp', () => {
@@ -103,11 +151,21 @@ describe('checks.amqp', () => {
   }
 
   it('tells connections, channels and tokens apart', () => {
-    const channel = { checkExchange() {}, checkQueue() {}, consume() {}, close() {} };
-    expect(isAmqpConnection(fakeConnection(async () => ({ close: async () => undefined })))).toBe(
+    const channel = {
+      checkExchange() {},
+      checkQueue() {},
+      consume() {},
+      close() {},
+    };
+    expect(
+      isAmqpConnection(
+        fakeConnection(async () => ({ close: async () => undefined })),
+      ),
+    ).toBe(true);
+    expect([isAmqpChannel(channel), isAmqpConnection(channel)]).toEqual([
       true,
-    );
-    expect([isAmqpChannel(channel), isAmqpConnection(channel)]).toEqual([true, false]);
+      false,
+    ]);
     expect(isAmqpClient('AMQP')).toBe(false);
   });
 
@@ -116,7 +174,9 @@ describe('checks.amqp', () => {
     const connection = fakeConnection(async () => ({ close: closed }));
     expect(await checkAmqp(connection as never)).toMatchObject({
       passed: true,
-      output: expect.stringMatching(/^Channel.Open\/Close answered in \d+\.\d ms$/),
+      output: expect.stringMatching(
+        /^Channel.Open\/Close answered in \d+\.\d ms$/,
+      ),
       observedUnit: 'ms',
     });
     expect(connection.createChannel).toHaveBeenCalledTimes(1);
@@ -125,14 +185,17 @@ describe('checks.amqp', () => {
 
   it('closes a channel that opens after the run was abandoned', async () => {
     let open!: (channel: { close: () => Promise<void> }) => void;
-    const connection = fakeConnection(() => new Promise((resolve) => (open = resolve)));
+    const connection = fakeConnection(
+      () => new Promise((resolve) => (open = resolve)),
+    );
     const controller = new AbortController();
     const run = checkAmqp(connection as never, { signal: controller.signal });
     await Promise.resolve();
     controller.abort(new Error('timed out after 10 ms'));
     expect(await run).toMatchObject({
       passed: false,
-      output: 'Channel.Open/Close against the amqp broker failed: timed out after 10 ms',
+      output:
+        'Channel.Open/Close against the amqp broker failed: timed out after 10 ms',
     });
     const closed = jest.fn(async () => undefined);
     open({ close: closed });
@@ -155,9 +218,12 @@ describe('checks.amqp', () => {
 
   it('fails at once, naming why, on a real amqplib connection with recovery that cannot reach the broker', async () => {
     const port = await closedPort();
-    const connection = await amqpConnect(`amqp://guest:secret@127.0.0.1:${port}`, {
-      recovery: { waitForConnect: false, initialDelay: 50, maxDelay: 50 },
-    } as never);
+    const connection = await amqpConnect(
+      `amqp://guest:secret@127.0.0.1:${port}`,
+      {
+        recovery: { waitForConnect: false, initialDelay: 50, maxDelay: 50 },
+      } as never,
+    );
     connection.on('error', () => undefined);
     expect(isAmqpConnection(connection)).toBe(true);
     const outcome = await checkAmqp(connection as never);
@@ -171,10 +237,17 @@ describe('checks.amqp', () => {
 });
 
 describe('checks.kafka', () => {
-  const description = { brokers: [{ nodeId: 1, host: 'k', port: 9092 }], controller: 1, clusterId: 'c' };
+  const description = {
+    brokers: [{ nodeId: 1, host: 'k', port: 9092 }],
+    controller: 1,
+    clusterId: 'c',
+  };
 
   it('tells an Admin from a Kafka instance', () => {
-    const client = new Kafka({ brokers: ['127.0.0.1:1'], logLevel: logLevel.NOTHING });
+    const client = new Kafka({
+      brokers: ['127.0.0.1:1'],
+      logLevel: logLevel.NOTHING,
+    });
     const admin = client.admin();
     expect([isKafka(client), isKafkaAdmin(client)]).toEqual([true, false]);
     expect([isKafka(admin), isKafkaAdmin(admin)]).toEqual([false, true]);
@@ -202,14 +275,20 @@ describe('checks.kafka', () => {
       connectionTimeout: 500,
     });
     const made = jest.spyOn(client, 'admin');
-    const check = kafka('events', { client }).build(passThrough) as unknown as ((context: {
+    const check = kafka('events', { client }).build(
+      passThrough,
+    ) as unknown as ((context: {
       signal: AbortSignal;
-    }) => Promise<{ passed: boolean; output: string }>) & { close(): Promise<void> };
+    }) => Promise<{ passed: boolean; output: string }>) & {
+      close(): Promise<void>;
+    };
     for (let i = 0; i < 2; i += 1) {
       const outcome = await check({ signal: new AbortController().signal });
       expect(outcome.passed).toBe(false);
       expect(outcome.output).toMatch(
-        new RegExp(`^describeCluster against the kafka cluster failed: .*ECONNREFUSED 127\\.0\\.0\\.1:${port}`),
+        new RegExp(
+          `^describeCluster against the kafka cluster failed: .*ECONNREFUSED 127\\.0\\.0\\.1:${port}`,
+        ),
       );
     }
     expect(made).toHaveBeenCalledTimes(1);
@@ -233,14 +312,17 @@ describe('checks.kafka', () => {
 
   it('fails when the signal aborts; the next run waits for the unanswered request', async () => {
     const admin = {
-      describeCluster: jest.fn(() => new Promise<typeof description>(() => undefined)),
+      describeCluster: jest.fn(
+        () => new Promise<typeof description>(() => undefined),
+      ),
       listTopics: jest.fn(),
       connect: jest.fn(),
       disconnect: jest.fn(),
     };
-    expect((await checkKafka(admin as never, { signal: aborted('timed out') })).output).toBe(
-      'describeCluster against the kafka cluster failed: timed out',
-    );
+    expect(
+      (await checkKafka(admin as never, { signal: aborted('timed out') }))
+        .output,
+    ).toBe('describeCluster against the kafka cluster failed: timed out');
     const first = new AbortController();
     const run = checkKafka(admin as never, { signal: first.signal });
     await Promise.resolve();
@@ -258,20 +340,25 @@ describe('checks.kafka', () => {
 
 /** Just enough of the NATS protocol for nats.js: INFO, then PONG for every PING unless muted. */
 class FakeNatsServer {
-  private readonly server: Server = createServer((socket) => this.accept(socket));
+  private readonly server: Server = createServer((socket) =>
+    this.accept(socket),
+  );
   private readonly sockets = new Set<Socket>();
   private owed = 0;
   muted = false;
   port = 0;
 
   async listen(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) =>
+      this.server.listen(0, '127.0.0.1', resolve),
+    );
     this.port = (this.server.address() as { port: number }).port;
   }
 
   unmute(): void {
     this.muted = false;
-    for (const socket of this.sockets) socket.write('PONG\r\n'.repeat(this.owed));
+    for (const socket of this.sockets)
+      socket.write('PONG\r\n'.repeat(this.owed));
     this.owed = 0;
   }
 
@@ -340,7 +427,10 @@ describe('checks.nats with nats.js against a minimal protocol server', () => {
   });
 
   it('fails at once with CONNECTION_CLOSED on a closed connection', async () => {
-    const other = await natsConnect({ servers: `127.0.0.1:${server.port}`, reconnect: false });
+    const other = await natsConnect({
+      servers: `127.0.0.1:${server.port}`,
+      reconnect: false,
+    });
     await other.close();
     expect((await checkNats(other)).output).toBe(
       `PING against nats at 127.0.0.1:${server.port} failed: CONNECTION_CLOSED (the client is closed)`,
@@ -393,25 +483,44 @@ describe('checks.microservice with a Nest TCP microservice and ClientProxy', () 
   });
 
   it('needs a pattern', () => {
-    expect(() => microservice('orders', { client } as never).build(passThrough)).toThrow(
-      microservicePatternMissing('microservice'),
-    );
     expect(() =>
-      microservice('orders', { client, pattern: 'p', patern: 'p' } as never).build(passThrough),
-    ).toThrow(readyCheckUnknownOption('microservice', 'patern', ['client', 'pattern', 'data']));
+      microservice('orders', { client } as never).build(passThrough),
+    ).toThrow(microservicePatternMissing('microservice'));
+    expect(() =>
+      microservice('orders', {
+        client,
+        pattern: 'p',
+        patern: 'p',
+      } as never).build(passThrough),
+    ).toThrow(
+      readyCheckUnknownOption('microservice', 'patern', [
+        'client',
+        'pattern',
+        'data',
+      ]),
+    );
   });
 
   it('passes when the microservice answers the pattern', async () => {
     expect(isClientProxy(client)).toBe(true);
-    const check = microservice('orders', { client, pattern: 'health.ping' }).build(passThrough);
-    expect(await check({ signal: new AbortController().signal })).toMatchObject({
-      passed: true,
-      output: expect.stringMatching(/^send\('health\.ping'\) answered in \d+\.\d ms$/),
-    });
+    const check = microservice('orders', {
+      client,
+      pattern: 'health.ping',
+    }).build(passThrough);
+    expect(await check({ signal: new AbortController().signal })).toMatchObject(
+      {
+        passed: true,
+        output: expect.stringMatching(
+          /^send\('health\.ping'\) answered in \d+\.\d ms$/,
+        ),
+      },
+    );
   });
 
   it('fails with the answer of a microservice that has no handler for the pattern', async () => {
-    const outcome = await checkMicroservice(client, { pattern: { cmd: 'nobody' } });
+    const outcome = await checkMicroservice(client, {
+      pattern: { cmd: 'nobody' },
+    });
     expect(outcome).toEqual({
       passed: false,
       output: `send({ cmd: 'nobody' }) against microservice ClientTCP at 127.0.0.1:${port} failed: There is no matching message handler defined in the remote service.`,
@@ -424,23 +533,36 @@ describe('checks.microservice with a Nest TCP microservice and ClientProxy', () 
     const down = await checkMicroservice(client, { pattern: 'health.ping' });
     expect(down.passed).toBe(false);
     expect(String((down as { output: unknown }).output)).toMatch(
-      new RegExp(`^send\\('health\\.ping'\\) against microservice ClientTCP at 127\\.0\\.0\\.1:${port} failed: (Connection closed|.*ECONNREFUSED)`),
+      new RegExp(
+        `^send\\('health\\.ping'\\) against microservice ClientTCP at 127\\.0\\.0\\.1:${port} failed: (Connection closed|.*ECONNREFUSED)`,
+      ),
     );
     await startApp();
-    expect((await checkMicroservice(client, { pattern: 'health.ping' })).passed).toBe(true);
+    expect(
+      (await checkMicroservice(client, { pattern: 'health.ping' })).passed,
+    ).toBe(true);
   });
 
   it('fails when the signal aborts and drops the pending request', async () => {
     const controller = new AbortController();
-    const run = checkMicroservice(client, { pattern: 'health.never', signal: controller.signal });
-    const pending = (client as unknown as { routingMap: Map<unknown, unknown> }).routingMap;
+    const run = checkMicroservice(client, {
+      pattern: 'health.never',
+      signal: controller.signal,
+    });
+    const pending = (client as unknown as { routingMap: Map<unknown, unknown> })
+      .routingMap;
     for (let i = 0; i < 100 && pending.size === 0; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     expect(pending.size).toBe(1);
     controller.abort(new Error('timed out after 20 ms'));
     const outcome = await run;
-    expect((outcome as { output: unknown }).output).toMatch(/failed: timed out after 20 ms$/);
-    expect((client as unknown as { routingMap: Map<unknown, unknown> }).routingMap.size).toBe(0);
+    expect((outcome as { output: unknown }).output).toMatch(
+      /failed: timed out after 20 ms$/,
+    );
+    expect(
+      (client as unknown as { routingMap: Map<unknown, unknown> }).routingMap
+        .size,
+    ).toBe(0);
   });
 });

@@ -12,10 +12,32 @@ import {
   isNodeRedisClient,
   isRedisClient,
 } from '../../../lib/ready-checks/redis/redis-client.js';
-import { checkRedis, redis } from '../../../lib/ready-checks/redis/redis.check.js';
+import {
+  checkRedis as rawCheckRedis,
+  redis,
+} from '../../../lib/ready-checks/redis/redis.check.js';
+import type { HealthCheckOutcome } from '../../../lib/interfaces/check.interface.js';
 import type { DependencyResolver } from '../../../lib/ready-checks/health-check.definition.js';
 
-const passThrough: DependencyResolver = (option, value, isInstance, expected) => {
+/** The pure checks answer `{ passed, output, … }`; their declared type is the wider HealthCheckOutcome. */
+type Outcome = {
+  passed: boolean;
+  output: string;
+  observedValue?: number;
+  observedUnit?: string;
+};
+const typed = <A extends unknown[]>(
+  check: (...args: A) => Promise<HealthCheckOutcome>,
+): ((...args: A) => Promise<Outcome>) =>
+  check as (...args: A) => Promise<Outcome>;
+const checkRedis = typed(rawCheckRedis);
+
+const passThrough: DependencyResolver = (
+  option,
+  value,
+  isInstance,
+  expected,
+) => {
   if (!isInstance(value)) throw new Error(`${option}: expected ${expected}`);
   return value;
 };
@@ -42,7 +64,10 @@ describe('redis client detection', () => {
     const io = new Redis({ lazyConnect: true });
     const node = createClient();
     expect([isIoredisClient(io), isNodeRedisClient(io)]).toEqual([true, false]);
-    expect([isIoredisClient(node), isNodeRedisClient(node)]).toEqual([false, true]);
+    expect([isIoredisClient(node), isNodeRedisClient(node)]).toEqual([
+      false,
+      true,
+    ]);
     expect(isRedisClient(io) && isRedisClient(node)).toBe(true);
     io.disconnect();
   });
@@ -66,7 +91,11 @@ describe('checks.redis options', () => {
 
   it('hands the client option, instance or token, to the resolver at bootstrap', () => {
     const resolve = jest.fn(() => new Redis({ lazyConnect: true }));
-    const definition = redis('cache', { client: 'REDIS', timeout: 500, tags: ['readiness'] });
+    const definition = redis('cache', {
+      client: 'REDIS',
+      timeout: 500,
+      tags: ['readiness'],
+    });
     expect(definition).toMatchObject({
       name: 'cache',
       source: "checks.redis('cache')",
@@ -84,7 +113,11 @@ describe('checks.redis options', () => {
 
   it('throws at bootstrap without a client, or with an option it does not take', () => {
     expect(() => redis('cache', {} as never).build(passThrough)).toThrow(
-      readyCheckMissingOption('redis', 'client', 'an ioredis or node-redis client'),
+      readyCheckMissingOption(
+        'redis',
+        'client',
+        'an ioredis or node-redis client',
+      ),
     );
     expect(() =>
       redis('cache', { client: {}, tiemout: 5 } as never).build(passThrough),
@@ -107,7 +140,11 @@ describe('checks.redis against a closed port (real clients)', () => {
 
   it('ioredis: a client that gave up reconnecting says it is closed', async () => {
     const port = await closedPort();
-    const client = new Redis({ host: '127.0.0.1', port, retryStrategy: () => null });
+    const client = new Redis({
+      host: '127.0.0.1',
+      port,
+      retryStrategy: () => null,
+    });
     client.on('error', () => undefined);
     await until(() => client.status === 'end');
     expect(await checkRedis(client)).toEqual({
@@ -127,7 +164,9 @@ describe('checks.redis against a closed port (real clients)', () => {
 
   it('node-redis: fails at once while it retries the connection', async () => {
     const port = await closedPort();
-    const client = createClient({ url: `redis://user:secret@127.0.0.1:${port}` });
+    const client = createClient({
+      url: `redis://user:secret@127.0.0.1:${port}`,
+    });
     client.on('error', () => undefined);
     client.connect().catch(() => undefined);
     await until(() => client.isOpen);
@@ -151,7 +190,9 @@ describe('checks.redis against a server that never answers', () => {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) =>
+      server.listen(0, '127.0.0.1', resolve),
+    );
     port = (server.address() as { port: number }).port;
   });
 
@@ -190,7 +231,11 @@ describe('checks.redis against a server that never answers', () => {
     const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true });
     const sent = jest.spyOn(client, 'ping');
     expect(
-      (await checkRedis(client, { signal: AbortSignal.abort(new Error('shutting down')) })).passed,
+      (
+        await checkRedis(client, {
+          signal: AbortSignal.abort(new Error('shutting down')),
+        })
+      ).passed,
     ).toBe(false);
     expect(sent).not.toHaveBeenCalled();
     client.disconnect();

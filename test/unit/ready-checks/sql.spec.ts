@@ -124,10 +124,22 @@ describe('SQL ready-made checks', () => {
     });
 
     it.each([
-      ['callback pool', () => mysql.createPool(mysqlOptions(closed))],
-      ['promise pool', () => mysqlPromise.createPool(mysqlOptions(closed))],
+      [
+        'callback pool',
+        () => {
+          const pool = mysql.createPool(mysqlOptions(closed));
+          return { pool, end: () => new Promise((done) => pool.end(done)) };
+        },
+      ],
+      [
+        'promise pool',
+        () => {
+          const pool = mysqlPromise.createPool(mysqlOptions(closed));
+          return { pool, end: () => pool.end() };
+        },
+      ],
     ])('mysql2 %s', async (_, create) => {
-      const pool = create();
+      const { pool, end } = create();
       try {
         const outcome = await outcomeOf(checkMysql2(pool));
         expect(outcome).toEqual({
@@ -135,7 +147,7 @@ describe('SQL ready-made checks', () => {
           output: `SELECT 1 against mysql at 127.0.0.1:${closed}/shop failed: ${refused()}`,
         });
       } finally {
-        await new Promise((resolve) => pool.end(resolve as never));
+        await end();
       }
     });
 
@@ -159,6 +171,7 @@ describe('SQL ready-made checks', () => {
       const db = knex({
         client: 'pg',
         connection: pgOptions() as Knex.PgConnectionConfig,
+        log: { warn: quiet, error: quiet, debug: quiet, deprecate: quiet },
       });
       try {
         expect(typeof db).toBe('function');
@@ -611,6 +624,8 @@ describe('SQL ready-made checks', () => {
     );
   });
 });
+
+function quiet(): void {}
 
 function mysqlOptions(port: number): mysql.PoolOptions {
   return {
