@@ -27,7 +27,10 @@ export interface EnvironmentOptions {
   config?:
     | Record<string, unknown>
     | (() => Record<string, unknown> | Promise<Record<string, unknown>>);
-  /** More key names to scrub: a string matches keys containing it (any case), a RegExp is tested on the key. */
+  /**
+   * More to scrub: a string matches keys containing it (any case); a RegExp is tested on keys, and every match
+   * of it inside a string value is masked (only its `secret` group if it has one).
+   */
   scrub?: Array<string | RegExp>;
   /** `'never'` shows every key with every value masked; default `'always'` (values shown, secrets scrubbed). */
   showValues?: 'always' | 'never';

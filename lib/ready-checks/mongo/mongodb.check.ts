@@ -17,7 +17,10 @@ export interface MongoClientLike {
   };
   connect(): Promise<unknown>;
   startSession(...args: never[]): unknown;
-  readonly options?: { readonly hosts?: readonly unknown[] };
+  readonly options?: {
+    readonly hosts?: readonly unknown[];
+    readonly dbName?: unknown;
+  };
 }
 
 /** Options of `checks.mongodb`. */

@@ -66,7 +66,7 @@ export function checkMongoose(
     'ping',
     () =>
       isMongoClient(native)
-        ? mongoTarget(native, connection.name)
+        ? mongoTarget(native, connection.name ?? native.options?.dbName)
         : describeTarget('mongodb', {
             host: connection.host,
             port: connection.port,
