@@ -1,26 +1,45 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
+import type { Module } from '@nestjs/core/injector/module.js';
 import { moduleImportedTwice } from '../healthcheck.messages.js';
+
+const MODULE_NAME = 'HealthcheckModule';
+
+/** Whether `module` lists a HealthcheckModule among its declared imports (not the one it sees as global). */
+function declaresImport(module: Module): boolean {
+  const imports: unknown[] = module.metatype
+    ? ((Reflect.getMetadata('imports', module.metatype) as unknown[]) ?? [])
+    : [];
+  return imports.some((entry) => {
+    const imported = entry as
+      { name?: string; module?: { name?: string } } | undefined;
+    return (
+      imported?.name === MODULE_NAME || imported?.module?.name === MODULE_NAME
+    );
+  });
+}
 
 /**
  * Refuses a second `HealthcheckModule.forRoot()` in one application: two would serve two controllers on one
  * path and run every check twice. The same `forRoot()` result imported in two places is one module, and fine.
+ * It checks while providers are created, before any route is registered.
  */
 @Injectable()
-export class SingleImportGuard implements OnModuleInit {
-  constructor(private readonly modules: ModulesContainer) {}
-
-  onModuleInit(): void {
-    const instances = [...this.modules.values()].filter(
-      (module) => module.metatype?.name === 'HealthcheckModule',
+export class SingleImportGuard {
+  constructor(modules: ModulesContainer) {
+    const all = [...modules.values()];
+    const copies = all.filter(
+      (module) => module.metatype?.name === MODULE_NAME,
     );
-    if (instances.length < 2) return;
-    const importers = instances.map((instance) => {
-      const importer = [...this.modules.values()].find((module) =>
-        module.imports.has(instance),
-      );
-      return importer?.metatype?.name ?? 'an unknown module';
-    });
-    throw new Error(moduleImportedTwice(importers[0], importers[1]));
+    if (copies.length < 2) return;
+    const importers = all
+      .filter(declaresImport)
+      .map((module) => module.metatype.name);
+    throw new Error(
+      moduleImportedTwice(
+        importers[0] ?? 'an unknown module',
+        importers[1] ?? 'an unknown module',
+      ),
+    );
   }
 }

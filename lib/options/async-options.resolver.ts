@@ -63,7 +63,11 @@ export function resolveAsyncModuleOptions(
       throw new Error(asyncRouteOptionMismatch(option));
     }
   }
-  const resolved = resolveModuleOptions({ path: routes.path, ...factory });
+  const resolved = resolveModuleOptions({
+    path: routes.path,
+    ...factory,
+    environment: onTopLevelRoute(factory.environment, routes),
+  });
   if (resolved.path !== routes.path) {
     throw new Error(asyncRouteOptionMismatch('path'));
   }
@@ -107,4 +111,18 @@ function mergeEnvironment(
   }
   const { path, guards } = routes.environment;
   return { ...resolved.environment, path, guards };
+}
+
+/** The factory's environment settings placed on the top-level route, so that they are validated where served. */
+function onTopLevelRoute(
+  given: HealthcheckModuleOptions['environment'],
+  routes: RouteOptions,
+): HealthcheckModuleOptions['environment'] {
+  if (!routes.environment || given === undefined || given === false) {
+    return given;
+  }
+  const settings = given === true ? {} : given;
+  return settings.path === undefined
+    ? { ...settings, path: routes.environment.path }
+    : given;
 }

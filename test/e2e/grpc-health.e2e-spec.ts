@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
-import { Module, type INestApplicationContext } from '@nestjs/common';
+import {
+  type INestApplicationContext,
+  Module,
+  type Type,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -27,6 +31,8 @@ import {
 
 interface Booted {
   app: INestApplicationContext;
+  /** Closes the application (once; the test's cleanup closes it otherwise). */
+  close: () => Promise<void>;
   runner: HealthCheckRunner;
   health: GrpcHealthService;
   client: HealthClient;
@@ -42,11 +48,11 @@ afterEach(async () => {
 /** An application context (no HTTP) with the checks, its health service on a real gRPC server, and a client. */
 async function boot(
   options: HealthcheckModuleOptions = {},
-  providers: unknown[] = [GrpcProbeChecks],
+  providers: Type<unknown>[] = [GrpcProbeChecks],
 ): Promise<Booted> {
   @Module({
     imports: [HealthcheckModule.forRoot(options)],
-    providers: providers as never[],
+    providers,
   })
   class GrpcTestModule {}
 
@@ -54,13 +60,9 @@ async function boot(
     logger: false,
     abortOnError: false,
   });
-  let closed = false;
-  const close = app.close.bind(app);
-  app.close = async () => {
-    closed = true;
-    await close();
-  };
-  cleanups.push(() => (closed ? undefined : app.close()));
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= app.close());
+  cleanups.push(close);
   const runner = app.get(HealthCheckRunner);
   const listeners = countSubscriptions(runner);
   const health = app.get(GrpcHealthService);
@@ -70,7 +72,7 @@ async function boot(
   cleanups.push(grpcServer.close);
   const client = new HealthClient(grpcServer.port);
   cleanups.push(() => client.close());
-  return { app, runner, health, client, listeners };
+  return { app, close, runner, health, client, listeners };
 }
 
 /** Observes the runner's subscriptions: counts those not yet unsubscribed. */
@@ -241,13 +243,13 @@ describe('gRPC health service (grpc.health.v1.Health)', () => {
   });
 
   it('turns readiness NOT_SERVING as soon as shutdown begins, and ends the Watch streams cleanly', async () => {
-    const { client, app, listeners } = await boot({ shutdownDelay: 400 });
+    const { client, close, listeners } = await boot({ shutdownDelay: 1_000 });
     const readiness = client.watch('readiness');
     const liveness = client.watch('liveness');
     expect(await readiness.received(1)).toEqual(['SERVING']);
     expect(await liveness.received(1)).toEqual(['SERVING']);
 
-    const closing = app.close();
+    const closing = close();
     expect(await readiness.received(2)).toEqual(['SERVING', 'NOT_SERVING']);
     expect(await client.check('readiness')).toBe('NOT_SERVING');
     expect(await client.check('liveness')).toBe('SERVING');

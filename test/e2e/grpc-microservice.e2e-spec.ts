@@ -105,7 +105,7 @@ describe('gRPC health in a Nest gRPC microservice', () => {
 
   it('on a shutdown signal, streams readiness NOT_SERVING during shutdownDelay, then ends Watch so a graceful close completes', async () => {
     const port = await freePort();
-    const app = await startGreeter(port, { shutdownDelay: 300 }, true);
+    const app = await startGreeter(port, { shutdownDelay: 1_000 }, true);
     const health = new HealthClient(port);
     cleanups.push(() => health.close());
     const readiness = health.watch('readiness');

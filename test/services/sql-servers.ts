@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chown, mkdir, readFile, rm } from 'node:fs/promises';
+import { chown, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   acceptsConnections,
@@ -24,10 +24,19 @@ export interface SqlServer {
   dispose(): Promise<void>;
 }
 
-const PG_BIN = '/usr/lib/postgresql/15/bin';
+/** The newest PostgreSQL installed by the Debian packages (`/usr/lib/postgresql/<major>/bin`). */
+async function postgresBin(): Promise<string> {
+  const root = '/usr/lib/postgresql';
+  const majors = (await readdir(root))
+    .filter((entry) => /^\d+$/.test(entry))
+    .sort((a, b) => Number(b) - Number(a));
+  if (majors.length === 0) throw new Error(`no PostgreSQL under ${root}`);
+  return join(root, majors[0]!, 'bin');
+}
 
-/** PostgreSQL 15 as the `postgres` user (initdb refuses root), trust auth, user `postgres`. */
+/** PostgreSQL as the `postgres` user (initdb refuses root), trust auth, user `postgres`. */
 export async function startPostgres(): Promise<SqlServer> {
+  const bin = await postgresBin();
   const dir = await tempDir('pg');
   const data = join(dir, 'data');
   await mkdir(data);
@@ -35,8 +44,8 @@ export async function startPostgres(): Promise<SqlServer> {
   const { stdout: gid } = await runOut('id', ['-g', 'postgres']);
   await chown(dir, Number(stdout), Number(gid));
   await chown(data, Number(stdout), Number(gid));
-  const asPostgres = (bin: string, args: string[]): Promise<string> =>
-    run('runuser', ['-u', 'postgres', '--', join(PG_BIN, bin), ...args]);
+  const asPostgres = (program: string, args: string[]): Promise<string> =>
+    run('runuser', ['-u', 'postgres', '--', join(bin, program), ...args]);
   await asPostgres('initdb', [
     '-D',
     data,

@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
+import { hostname } from 'node:os';
 import { EMPTY, Observable, of, throwError } from 'rxjs';
 import {
   checkRecovered,
@@ -7,13 +8,33 @@ import {
   checkTimedOut,
   duplicateCheck,
   observableCompletedEmpty,
+  unexpectedCheckReturn,
 } from '../../lib/healthcheck.messages.js';
-import type { HealthCheckContext } from '../../lib/index.js';
+import type { HealthCheckContext, HealthCheckResult } from '../../lib/index.js';
 import { createRunner } from './runner.helpers.js';
+
+const NOW = Date.parse('2026-01-01T00:00:00Z');
+
+/** The whole result of a check named `name` that ran at NOW (fake timers: no time passes while it runs). */
+function resultAtNow(
+  name: string,
+  passed: boolean,
+  output: unknown,
+  ttlSeconds = passed ? 27 : 9,
+): HealthCheckResult {
+  return {
+    checker: name,
+    output,
+    passed,
+    timestamp: NOW / 1000,
+    expires: NOW / 1000 + ttlSeconds,
+    response_time: 0,
+  };
+}
 
 describe('HealthCheckRunner', () => {
   beforeEach(() => {
-    jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
+    jest.useFakeTimers({ now: NOW });
   });
   afterEach(() => {
     jest.useRealTimers();
@@ -177,10 +198,14 @@ describe('HealthCheckRunner', () => {
       const report = runner.run();
       await jest.advanceTimersByTimeAsync(1_000);
       const { results } = await report;
-      expect(results[0]).toMatchObject({
-        passed: false,
-        output: checkTimedOut(1_000),
-      });
+      expect(results).toEqual([
+        {
+          ...resultAtNow('hangs', false, checkTimedOut(1_000), 0),
+          timestamp: (NOW + 1_000) / 1000,
+          expires: (NOW + 1_000) / 1000,
+          response_time: 1,
+        },
+      ]);
       expect(signal?.aborted).toBe(true);
       expect((signal?.reason as DOMException).name).toBe('TimeoutError');
 
@@ -246,7 +271,9 @@ describe('HealthCheckRunner', () => {
         'first',
       ],
     ])('accepts %s', async (_label, check, passed, output) => {
-      expect(await outcomeOf(check)).toMatchObject({ passed, output });
+      expect(await outcomeOf(check)).toEqual(
+        resultAtNow('check', passed, output),
+      );
     });
 
     it.each([
@@ -257,23 +284,28 @@ describe('HealthCheckRunner', () => {
       [
         'a tuple of the wrong length',
         () => [true, 'a', 'b'],
-        'an array of length 3',
+        "an array of length 3 ([ true, 'a', 'b' ])",
       ],
-      ['a tuple without a boolean', () => ['yes', 'a'], 'an array of length 2'],
-      ['an object without passed', () => ({ ok: true }), 'an object'],
+      [
+        'a tuple without a boolean',
+        () => ['yes', 'a'],
+        "an array of length 2 ([ 'yes', 'a' ])",
+      ],
+      [
+        'an object without passed',
+        () => ({ ok: true }),
+        'an object { ok: true }',
+      ],
       [
         'an object with a non-boolean passed',
         () => ({ passed: 'yes' }),
-        'an object',
+        "an object { passed: 'yes' }",
       ],
     ])(
       'fails a check that returns %s, saying what it returned',
       async (_label, check, described) => {
-        const result = await outcomeOf(check);
-        expect(result.passed).toBe(false);
-        expect(result.output).toContain(`check returned ${described}`);
-        expect(result.output).toContain(
-          'expected [passed, output], { passed, output } or a boolean',
+        expect(await outcomeOf(check)).toEqual(
+          resultAtNow('check', false, unexpectedCheckReturn(described)),
         );
       },
     );
@@ -335,15 +367,16 @@ describe('HealthCheckRunner', () => {
     ])(
       'fails a check that throws %s with a readable output',
       async (_label, check, output) => {
-        expect(await outcomeOf(check)).toMatchObject({ passed: false, output });
+        expect(await outcomeOf(check)).toEqual(
+          resultAtNow('check', false, output),
+        );
       },
     );
 
     it('fails an Observable that completes without a value', async () => {
-      expect(await outcomeOf(() => EMPTY)).toMatchObject({
-        passed: false,
-        output: observableCompletedEmpty,
-      });
+      expect(await outcomeOf(() => EMPTY)).toEqual(
+        resultAtNow('check', false, observableCompletedEmpty),
+      );
     });
 
     it('unsubscribes from an Observable after its first value', async () => {
@@ -382,8 +415,10 @@ describe('HealthCheckRunner', () => {
   describe('report', () => {
     it('is a success with no checks', async () => {
       const { runner } = createRunner();
-      expect(await runner.run()).toMatchObject({
+      expect(await runner.run()).toEqual({
+        hostname: hostname(),
         status: 'success',
+        timestamp: NOW / 1000,
         results: [],
       });
     });
@@ -397,14 +432,29 @@ describe('HealthCheckRunner', () => {
       const report = await runner.run();
       expect(report.status).toBe('failure');
       expect(report.results).toEqual([
-        expect.objectContaining({ checker: 'good', passed: true }),
-        expect.objectContaining({
-          checker: 'bad',
-          passed: false,
-          output: 'down',
-        }),
+        resultAtNow('good', true, 'fine'),
+        resultAtNow('bad', false, 'down'),
       ]);
     });
+
+    it.each([
+      ['a duration with float noise', 100.1, 112.4456789, 0.012346],
+      ['a sum that is not exact in binary', 0.1, 0.4, 0.0003],
+      ['a sub-microsecond duration', 5, 5.0004, 0],
+    ])(
+      'rounds response_time to microseconds: %s',
+      async (_label, startedAt, endedAt, seconds) => {
+        const { runner } = createRunner();
+        runner.addCheck('db', () => true);
+        jest
+          .spyOn(performance, 'now')
+          .mockReturnValueOnce(startedAt)
+          .mockReturnValueOnce(endedAt);
+        const [result] = (await runner.run()).results;
+        expect(result.response_time).toBe(seconds);
+        expect(String(result.response_time)).toMatch(/^\d+(\.\d{1,6})?$/);
+      },
+    );
 
     it('refuses a second check of the same name', () => {
       const { runner } = createRunner();

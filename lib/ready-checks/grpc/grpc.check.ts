@@ -19,6 +19,10 @@ import {
   decodeHealthCheckResponse,
   encodeHealthCheckRequest,
 } from './health-message.codec.js';
+import {
+  ChannelSockets,
+  socketTrackingCredentials,
+} from './socket-tracking.credentials.js';
 
 const HEALTH_CHECK_METHOD = '/grpc.health.v1.Health/Check';
 
@@ -61,11 +65,13 @@ export async function grpcCheck(
     };
   }
   const started = performance.now();
+  const sockets = new ChannelSockets();
+  const credentials = options.tls
+    ? grpc.credentials.createSsl()
+    : grpc.credentials.createInsecure();
   const client = new grpc.Client(
     url,
-    options.tls
-      ? grpc.credentials.createSsl()
-      : grpc.credentials.createInsecure(),
+    socketTrackingCredentials(credentials, sockets),
     { 'grpc.use_local_subchannel_pool': 1 },
   );
   let call: GrpcCall | undefined;
@@ -90,6 +96,7 @@ export async function grpcCheck(
     return { passed: false, output: grpcCheckFailed(service, url, reason) };
   } finally {
     client.close();
+    sockets.destroyAll();
   }
   const ms = elapsedMs(started);
   if (status !== 'SERVING') {
@@ -110,7 +117,9 @@ function describeGrpcError(grpc: GrpcJs, error: unknown): string {
   if (typeof name !== 'string' || typeof details !== 'string') {
     return describeNetworkError(error);
   }
-  const text = details.replace(/\s*Resolution note:\s*$/, '');
+  const text = details
+    .replace('Last error: Error: ', 'Last error: ')
+    .replace(/\s*Resolution note:\s*$/, '');
   return text ? `${name}: ${text}` : name;
 }
 

@@ -37,14 +37,14 @@ export async function tcpCheck({
     socket.once('error', reject);
   });
   try {
-    await abortable(connected, signal);
+    await abortable(connected, signal, () => socket.destroy());
   } catch (error) {
     return {
       passed: false,
       output: tcpFailed(host, port, describeNetworkError(error, signal)),
     };
   } finally {
-    // removed
+    socket.destroy();
   }
   const ms = elapsedMs(started);
   return {

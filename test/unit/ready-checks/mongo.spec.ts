@@ -37,12 +37,12 @@ const PASSED = /^ping answered in \d+\.\d ms$/;
 
 /** A stand-in MongoClient whose admin database answers `ping`. */
 function answeringClient() {
-  const command = jest.fn(
-    async (_command: object, _options?: { signal?: AbortSignal }) => ({
-      ok: 1,
-    }),
-  );
-  const db = jest.fn((_name: string) => ({ command }));
+  const command = jest.fn<
+    (command: object, options?: { signal?: AbortSignal }) => Promise<unknown>
+  >(async () => ({ ok: 1 }));
+  const db = jest.fn<(name: string) => { command: typeof command }>(() => ({
+    command,
+  }));
   const client = {
     db,
     connect: async () => undefined,

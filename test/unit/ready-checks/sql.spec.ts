@@ -15,6 +15,8 @@ import {
   readyCheckUnknownOption,
 } from '../../../lib/healthcheck.messages.js';
 import type { HealthCheckOutcome } from '../../../lib/interfaces/check.interface.js';
+import type { ModuleRef } from '@nestjs/core';
+import { createDependencyResolver } from '../../../lib/ready-checks/dependency.resolver.js';
 import type { DependencyResolver } from '../../../lib/ready-checks/health-check.definition.js';
 import {
   checkDrizzle,
@@ -35,6 +37,8 @@ import {
   isTypeormDataSource,
   sqlChecks,
 } from '../../../lib/ready-checks/sql/index.js';
+import { describeClientError } from '../../../lib/ready-checks/shared/describe-client-error.js';
+import { describeTarget } from '../../../lib/ready-checks/shared/describe-target.js';
 import {
   pgServerThatHangsOnQueries,
   silentServer,
@@ -371,7 +375,9 @@ describe('SQL ready-made checks', () => {
       ['mysql', 'SELECT 1'],
       ['db2', 'SELECT 1 FROM SYSIBM.SYSDUMMY1'],
     ])('sequelize %s runs %s, unlogged', async (dialect, text) => {
-      const query = jest.fn(async (_text: string, _options: object) => []);
+      const query = jest.fn<
+        (text: string, options: object) => Promise<unknown>
+      >(async () => []);
       const outcome = await outcomeOf(
         checkSequelize(fakeSequelize(dialect, query)),
       );
@@ -384,7 +390,7 @@ describe('SQL ready-made checks', () => {
     });
 
     it('typeorm with Oracle runs SELECT 1 FROM DUAL', async () => {
-      const query = jest.fn(async (_text: string) => []);
+      const query = jest.fn<(text: string) => Promise<unknown>>(async () => []);
       const dataSource = {
         isInitialized: true,
         options: { type: 'oracle' },
@@ -398,7 +404,7 @@ describe('SQL ready-made checks', () => {
     });
 
     it('knex with oracledb runs SELECT 1 FROM DUAL', async () => {
-      const raw = jest.fn(async (_text: string) => []);
+      const raw = jest.fn<(text: string) => Promise<unknown>>(async () => []);
       const db = Object.assign(() => undefined, {
         raw,
         client: { dialect: 'oracledb', config: { client: 'oracledb' } },
@@ -409,9 +415,9 @@ describe('SQL ready-made checks', () => {
     });
 
     it('prisma (SQL providers; no client can be generated offline): $queryRawUnsafe', async () => {
-      const $queryRawUnsafe = jest.fn(async (_text: string) => [
-        { '?column?': 1 },
-      ]);
+      const $queryRawUnsafe = jest.fn<(text: string) => Promise<unknown>>(
+        async () => [{ '?column?': 1 }],
+      );
       const client = {
         $connect: async () => undefined,
         $queryRawUnsafe,
@@ -425,7 +431,9 @@ describe('SQL ready-made checks', () => {
     });
 
     it('prisma (MongoDB provider): $runCommandRaw({ ping: 1 })', async () => {
-      const $runCommandRaw = jest.fn(async (_command: object) => ({ ok: 1 }));
+      const $runCommandRaw = jest.fn<(command: object) => Promise<unknown>>(
+        async () => ({ ok: 1 }),
+      );
       const client = {
         $connect: async () => undefined,
         $queryRawUnsafe: async () => [],
@@ -566,10 +574,14 @@ describe('SQL ready-made checks', () => {
           timeout: 2_000,
           tags: ['readiness'],
         });
-        const resolve = jest.fn(
-          (_o: string, _d: unknown, _i: (v: unknown) => boolean, _e: string) =>
-            pool,
-        );
+        const resolve = jest.fn<
+          (
+            o: string,
+            d: unknown,
+            i: (v: unknown) => boolean,
+            e: string,
+          ) => unknown
+        >(() => pool);
         const run = definition.build(resolve as unknown as DependencyResolver);
         expect(resolve).toHaveBeenCalledWith(
           'client',
@@ -609,11 +621,74 @@ describe('SQL ready-made checks', () => {
       },
     );
 
+    it("with the module's resolver: a knex instance (a function) is used as it is, a token is looked up", async () => {
+      const db = knex({
+        client: 'pg',
+        connection: { host: '127.0.0.1', port: closed },
+        log: { warn: quiet, error: quiet, debug: quiet, deprecate: quiet },
+      });
+      const get = jest.fn(() => db);
+      const moduleRef = { get } as unknown as ModuleRef;
+      try {
+        const direct = sqlChecks.knex('db', { client: db });
+        const run = direct.build(
+          createDependencyResolver(moduleRef, direct.source),
+        );
+        expect(get).not.toHaveBeenCalled();
+        const byToken = sqlChecks.knex('db', { client: 'KNEX' });
+        const viaToken = byToken.build(
+          createDependencyResolver(moduleRef, byToken.source),
+        );
+        expect(get).toHaveBeenCalledWith('KNEX', { strict: false });
+        for (const check of [run, viaToken]) {
+          const outcome = (await check({
+            signal: new AbortController().signal,
+          })) as Outcome;
+          expect(outcome.output).toContain('ECONNREFUSED');
+        }
+      } finally {
+        await db.destroy();
+      }
+    });
+
     it('a token that resolves to another kind of client is refused', () => {
       expect(() =>
         sqlChecks.pg('db', { client: { query() {} } }).build(asIs),
       ).toThrow('client: not a pg Pool or Client');
     });
+  });
+
+  it('words client errors for a person on call, without secrets', () => {
+    expect(
+      describeClientError(
+        new AggregateError(
+          [
+            new Error('connect ECONNREFUSED ::1:5432'),
+            new Error('connect ECONNREFUSED 127.0.0.1:5432'),
+          ],
+          '',
+        ),
+      ),
+    ).toBe(
+      'connect ECONNREFUSED ::1:5432; connect ECONNREFUSED 127.0.0.1:5432',
+    );
+    expect(
+      describeClientError(Object.assign(new Error(''), { code: 'ECONNRESET' })),
+    ).toBe('ECONNRESET');
+    expect(
+      describeClientError(
+        new Error('login failed: Server=db;User Id=app;Password=hunter2;'),
+      ),
+    ).toBe('login failed: Server=db;User Id=app;Password=***;');
+    expect(
+      describeTarget('postgres', {
+        url: 'postgres://app:hunter2@db.internal:6432/shop?password=hunter2',
+      }),
+    ).toBe('postgres at db.internal:6432/shop');
+    expect(describeTarget('sqlite', { database: './data.db' })).toBe(
+      'sqlite at ./data.db',
+    );
+    expect(describeTarget('postgres', { url: 'not a url' })).toBe('postgres');
   });
 
   it('the earlier-probe message reads as a sentence', () => {

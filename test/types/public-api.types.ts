@@ -1,0 +1,225 @@
+/**
+ * Compiled, never run (`npx tsc -p tsconfig.json --noEmit`): every type that a public signature or the README
+ * uses can be named from the package entry point, and the signatures fit together as a user writes them.
+ */
+import type { CanActivate, ExecutionContext } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import {
+  checks,
+  EnvironmentDumpService,
+  EnvSection,
+  GrpcHealthService,
+  HealthCheck,
+  HealthCheckRunner,
+  HealthcheckModule,
+  HealthcheckServer,
+  HealthHistory,
+  UnknownSelectionError,
+  type CheckSnapshot,
+  type CommonCheckOptions,
+  type DependencyResolver,
+  type EnvironmentOptions,
+  type EnvSectionSource,
+  type HealthCheckContext,
+  type HealthCheckDefinition,
+  type HealthCheckFunction,
+  type HealthCheckOptions,
+  type HealthCheckOutcome,
+  type HealthCheckResult,
+  type HealthCheckSelection,
+  type HealthcheckDecorators,
+  type HealthcheckGuards,
+  type HealthcheckMetricsOptions,
+  type HealthcheckModuleAsyncOptions,
+  type HealthcheckModuleOptions,
+  type HealthcheckOptionsFactory,
+  type HealthcheckRouteOptions,
+  type HealthcheckServerOptions,
+  type HealthEvent,
+  type HealthEventListener,
+  type HealthHistoryEntry,
+  type HealthReport,
+  type HealthReportHandler,
+  type HealthStatusChange,
+  type HealthStatusListener,
+  type HeldStatus,
+  type ReadyCheckBuilder,
+  type ReportFormat,
+  type ShowDetailsPredicate,
+} from 'nestjs-healthcheck';
+
+/** Compiles only when `Actual` and `Expected` are the same type. */
+type Equals<Actual, Expected> =
+  (<T>() => T extends Actual ? 1 : 2) extends <T>() => T extends Expected
+    ? 1
+    : 2
+    ? true
+    : false;
+const assertType = <Condition extends true>(): Condition => true as Condition;
+
+class AllowAll implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    return context !== undefined;
+  }
+}
+
+// Module options, each option typed by its exported type.
+const guards: HealthcheckGuards = [AllowAll, new AllowAll()];
+const decorators: HealthcheckDecorators = [(target: object) => void target];
+const format: ReportFormat = 'seed';
+const showDetails: ShowDetailsPredicate = (request) =>
+  (request as { headers: Record<string, string | undefined> }).headers[
+    'x-internal'
+  ] === 'yes';
+const onStatusChange: HealthStatusListener = (change: HealthStatusChange) => {
+  if (change.type === 'check') {
+    const previous: HealthCheckResult | undefined = change.previous;
+    const held: HeldStatus | undefined = change.current.held;
+    return [change.name, previous?.passed, held];
+  }
+  const overall: HealthReport['status'] = change.current;
+  return overall;
+};
+const server: HealthcheckServerOptions = {
+  port: 0,
+  host: '127.0.0.1',
+  keepAppRoutes: false,
+  authorize: (request: IncomingMessage) => request.headers.host !== undefined,
+};
+const metrics: HealthcheckMetricsOptions = { prefix: 'app_health_' };
+const environment: EnvironmentOptions = { path: 'env', scrub: [/^internal_/] };
+const successHandler: HealthReportHandler = (report) => report.status;
+
+const readyMade: HealthCheckDefinition[] = [
+  checks.http('payments', { url: 'http://127.0.0.1:8080/health' }),
+  checks.tcp('broker', { host: '127.0.0.1', port: 5672, critical: false }),
+  checks.heap('heap', { maxUsedRatio: 0.9, tags: ['liveness'] }),
+];
+const common: CommonCheckOptions = {
+  tags: ['readiness'],
+  failureThreshold: 3,
+  successThreshold: 2,
+  runbook: 'https://runbooks.example.test/db',
+  maxOutputBytes: 1_024,
+};
+
+export const options: HealthcheckModuleOptions = {
+  guards,
+  decorators,
+  format,
+  showDetails,
+  onStatusChange,
+  server,
+  metrics,
+  environment,
+  successHandler,
+  checks: readyMade,
+  maxOutputBytes: 8_192,
+};
+export const health = HealthcheckModule.forRoot(options);
+
+const routes: HealthcheckRouteOptions = {
+  path: 'health',
+  environment: { path: 'env', guards },
+  guards,
+  swagger: false,
+  server,
+  ui: { title: 'Ops' },
+  decorators,
+};
+class OptionsFactory implements HealthcheckOptionsFactory {
+  createHealthcheckOptions(): HealthcheckModuleOptions {
+    return { failedStatus: 503 };
+  }
+}
+const asyncOptions: HealthcheckModuleAsyncOptions = {
+  ...routes,
+  useClass: OptionsFactory,
+};
+export const asyncHealth = HealthcheckModule.forRootAsync(asyncOptions);
+
+// Checks and sections.
+const checkOptions: HealthCheckOptions = { name: 'db', ...common };
+export class DatabaseHealth {
+  @HealthCheck(checkOptions)
+  ping({ signal }: HealthCheckContext): Promise<HealthCheckOutcome> {
+    return Promise.resolve([!signal.aborted, 'ok'] as const);
+  }
+
+  @EnvSection('application')
+  application(): Record<string, unknown> {
+    return { name: 'api' };
+  }
+}
+const manual: HealthCheckFunction = () => ({ passed: true, output: 'fine' });
+const section: EnvSectionSource = () => Promise.resolve({ region: 'eu' });
+
+// The injectable services and what their methods take and give.
+export async function useServices(
+  runner: HealthCheckRunner,
+  dump: EnvironmentDumpService,
+  healthServer: HealthcheckServer,
+  history: HealthHistory,
+  grpc: GrpcHealthService,
+): Promise<unknown[]> {
+  runner.addCheck('manual', manual, common);
+  runner.addSection('build', section);
+  dump.addSection('build', section);
+  const selection: HealthCheckSelection = {
+    tag: 'readiness',
+    exclude: ['manual'],
+  };
+  let report: HealthReport;
+  try {
+    report = await runner.run(selection);
+  } catch (error) {
+    if (error instanceof UnknownSelectionError) {
+      const kind: 'check' | 'tag' = error.kind;
+      return [kind, error.value];
+    }
+    throw error;
+  }
+  const snapshots: CheckSnapshot[] = runner.snapshot();
+  const listener: HealthEventListener = (event: HealthEvent) => {
+    if (event.type === 'result') void event.result.response_time;
+  };
+  const unsubscribe = runner.subscribe(listener);
+  unsubscribe();
+  const entries: HealthHistoryEntry[] = history.entries({ showDetails: false });
+  await grpc.load();
+  return [report.results, snapshots, healthServer.address()?.port, entries];
+}
+
+export const typeAssertions = [
+  assertType<Equals<ReportFormat, 'json' | 'ietf' | 'seed'>>(),
+  assertType<Equals<HealthCheckResult['held'], HeldStatus | undefined>>(),
+  assertType<Equals<Parameters<HealthStatusListener>[0], HealthStatusChange>>(),
+  assertType<
+    Equals<
+      HealthcheckModuleOptions['showDetails'],
+      boolean | ShowDetailsPredicate | undefined
+    >
+  >(),
+  assertType<Equals<CommonCheckOptions, Omit<HealthCheckOptions, 'name'>>>(),
+  assertType<
+    Equals<ReturnType<HealthCheckRunner['snapshot']>, CheckSnapshot[]>
+  >(),
+  assertType<
+    Equals<
+      HealthcheckModuleOptions['checks'],
+      HealthCheckDefinition[] | undefined
+    >
+  >(),
+  assertType<
+    Equals<
+      ReturnType<ReadyCheckBuilder<{ url: string }>>,
+      HealthCheckDefinition
+    >
+  >(),
+  assertType<
+    Equals<Parameters<HealthCheckDefinition['build']>[0], DependencyResolver>
+  >(),
+  assertType<
+    Equals<Parameters<HealthCheckRunner['subscribe']>[0], HealthEventListener>
+  >(),
+];
