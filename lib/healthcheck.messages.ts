@@ -388,3 +388,6 @@ export const healthRouteFailed = (reason: string): string =>
 export const swaggerDocsFailed = (reason: string): string =>
   `HealthcheckModule could not document its routes for @nestjs/swagger: ${reason}. Set "swagger: false" to ` +
   `leave them out of the document.`;
+
+export const readyCheckCloseFailed = (source: string, reason: string): string =>
+  `${source} could not release its resources at shutdown: ${reason}`;

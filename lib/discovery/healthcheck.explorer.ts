@@ -2,6 +2,7 @@ import {
   Inject,
   Injectable,
   Logger,
+  type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
 import {
@@ -18,7 +19,11 @@ import {
   HEALTHCHECK_RESOLVED_OPTIONS,
   LOGGER_CONTEXT,
 } from '../healthcheck.constants.js';
-import { nonStaticProvider } from '../healthcheck.messages.js';
+import {
+  nonStaticProvider,
+  readyCheckCloseFailed,
+} from '../healthcheck.messages.js';
+import { describeThrown } from '../checks/describe-thrown.js';
 import type {
   HealthCheckContext,
   HealthCheckFunction,
@@ -35,8 +40,13 @@ type AnyMethod = (this: unknown, ...args: unknown[]) => unknown;
  * methods on every provider and controller, once, at bootstrap.
  */
 @Injectable()
-export class HealthcheckExplorer implements OnModuleInit {
+export class HealthcheckExplorer
+  implements OnModuleInit, OnApplicationShutdown
+{
   private readonly logger = new Logger(LOGGER_CONTEXT);
+  /** Ready-made checks that hold something of their own to release (e.g. a Kafka admin client they made). */
+  private readonly closable: Array<{ source: string; close: () => unknown }> =
+    [];
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -54,6 +64,10 @@ export class HealthcheckExplorer implements OnModuleInit {
       const run = definition.build(
         createDependencyResolver(this.moduleRef, definition.source),
       );
+      const { close } = run as { close?: () => unknown };
+      if (typeof close === 'function') {
+        this.closable.push({ source: definition.source, close });
+      }
       this.checks.register(
         run,
         { ...definition.options, name: definition.name },
@@ -66,6 +80,21 @@ export class HealthcheckExplorer implements OnModuleInit {
       ...this.discovery.getControllers(),
     ];
     for (const wrapper of wrappers) this.explore(wrapper);
+  }
+
+  /** Releases what ready-made checks made for themselves; the user's own clients are left alone. */
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(
+      this.closable.map(async ({ source, close }) => {
+        try {
+          await close();
+        } catch (error) {
+          this.logger.warn(
+            readyCheckCloseFailed(source, describeThrown(error)),
+          );
+        }
+      }),
+    );
   }
 
   private explore(wrapper: InstanceWrapper): void {

@@ -1,0 +1,10 @@
+import grpc from '@grpc/grpc-js';
+import net from 'node:net';
+const t0 = Date.now();
+const silent = net.createServer(s => { s.resume(); console.log('accepted'); s.on('close', () => console.log('server side closed', Date.now() - t0)); });
+await new Promise(r => silent.listen(0, '127.0.0.1', r));
+const port = silent.address().port;
+const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
+const call = client.makeUnaryRequest('/grpc.health.v1.Health/Check', b => Buffer.alloc(0), b => b, '', new grpc.Metadata(), {}, (e, v) => console.log('cb', e?.code, e?.details, Date.now() - t0));
+setTimeout(() => { call.cancel(); client.close(); }, 100);
+setTimeout(() => { console.log(process.getActiveResourcesInfo()); silent.close(); }, 3000);
