@@ -1,17 +1,19 @@
 /**
  * One benchmark server per process: `node bench/dist/bench-server.js <scenario> <express|fastify|none>`.
- * Prints `READY <port>` once it listens. The static scenarios answer the body given in BENCH_BODY.
+ * Prints `READY <port>` once it listens. The static scenarios answer the body given in BENCH_BODY; the
+ * `health-server` scenario is an application context without an HTTP adapter and ignores the platform.
  */
 import { createServer } from 'node:http';
 
 const [scenario] = process.argv.slice(2);
 
-/** The physical floor: node:http answering the same bytes as the health route, and nothing else. */
+/** The physical floor: node:http answering the same bytes and headers as the health server, and nothing else. */
 async function listenFloor(): Promise<number> {
   const body = Buffer.from(process.env.BENCH_BODY ?? '{}');
   const server = createServer((_request, response) => {
     response.writeHead(200, {
       'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'no-store',
       'Content-Length': body.length,
     });
     response.end(body);

@@ -17,7 +17,11 @@ import {
   HealthIndicatorService,
   TerminusModule,
 } from '@nestjs/terminus';
-import { HealthCheckRunner, HealthcheckModule } from 'nestjs-healthcheck';
+import {
+  HealthCheckRunner,
+  HealthcheckModule,
+  HealthcheckServer,
+} from 'nestjs-healthcheck';
 import { CHECK_NAMES, invocations, probeDependency } from './bench-checks.js';
 
 const [scenario, platform] = process.argv.slice(2);
@@ -86,11 +90,33 @@ function terminusController(cached: boolean, slow: boolean): Type<unknown> {
   return TerminusController;
 }
 
+/** Details only for requests that carry `x-internal: yes` (the platform's request has `headers` on both). */
+const internalOnly = (request: unknown) =>
+  (request as { headers: Record<string, unknown> }).headers['x-internal'] ===
+  'yes';
+
 function moduleFor(name: string): DynamicModule {
   const base = { module: class BenchModule {} } as DynamicModule;
   switch (name) {
     case 'nest-static':
       return { ...base, controllers: [StaticController] };
+    case 'module-show-details-fn':
+      return {
+        ...base,
+        imports: [HealthcheckModule.forRoot({ showDetails: internalOnly })],
+        controllers: [StaticController, InvocationsController],
+        providers: [ModuleChecks],
+      };
+    case 'health-server':
+      return {
+        ...base,
+        imports: [
+          HealthcheckModule.forRoot({
+            server: { port: 0, host: '127.0.0.1' },
+          }),
+        ],
+        providers: [ModuleChecks],
+      };
     case 'nest-static-with-module':
     case 'module':
     case 'module-slow':
@@ -117,8 +143,18 @@ function moduleFor(name: string): DynamicModule {
   }
 }
 
-/** Boots the scenario's app on the platform and returns its port. */
+/**
+ * Boots the scenario's app on the platform and returns its port. The health server scenario is an application
+ * context without an HTTP adapter, so it is the same on every platform.
+ */
 export async function listen(): Promise<number> {
+  if (scenario === 'health-server') {
+    const context = await NestFactory.createApplicationContext(
+      moduleFor(scenario),
+      { logger: false },
+    );
+    return context.get(HealthcheckServer).address()!.port;
+  }
   const adapter =
     platform === 'fastify'
       ? new (await import('@nestjs/platform-fastify')).FastifyAdapter()

@@ -67,7 +67,9 @@ async function importGrpcJs(specifier: string): Promise<GrpcJs> {
   try {
     module = (await import(specifier)) as { default?: unknown };
   } catch (error) {
-    throw new Error(grpcClientMissing(specifier, describeThrown(error)));
+    throw new Error(grpcClientMissing(specifier, describeThrown(error)), {
+      cause: error,
+    });
   }
   // A CommonJS package: its exports are the default export when imported from an ES module.
   const grpc = (

@@ -1,6 +1,11 @@
 import grpcJs from '@grpc/grpc-js';
 import healthCheck from 'grpc-health-check';
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import {
+  createServer,
+  type AddressInfo,
+  type Server,
+  type Socket,
+} from 'node:net';
 import {
   grpcCheckFailed,
   grpcClientMissing,
@@ -136,7 +141,12 @@ describe('checks.grpc when the server is not there', () => {
   });
 
   it('fails at the signal on a server that accepts and never answers, and closes the connection', async () => {
-    const silent = createServer();
+    // Reads and drops what it is sent (so it sees the client close), never answers.
+    const accepted: Socket[] = [];
+    const silent = createServer((socket) => {
+      accepted.push(socket);
+      socket.resume();
+    });
     const port = await listen(silent);
     const url = `127.0.0.1:${port}`;
     try {
@@ -161,8 +171,49 @@ describe('checks.grpc when the server is not there', () => {
       );
       expect(await eventually(() => openTcpSockets() <= before)).toBe(true);
     } finally {
+      for (const socket of accepted) socket.destroy();
       await close(silent);
     }
+  });
+});
+
+describe('checks.grpc against a server whose health service never answers', () => {
+  let url: string;
+  let server: grpcJs.Server;
+
+  beforeAll(async () => {
+    server = new grpcJs.Server();
+    const never = () => undefined;
+    server.addService(healthCheck.service, {
+      check: never,
+      watch: never,
+      list: never,
+    });
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(
+        '127.0.0.1:0',
+        grpcJs.ServerCredentials.createInsecure(),
+        (error, bound) => (error ? reject(error) : resolve(bound)),
+      ),
+    );
+    url = `127.0.0.1:${port}`;
+  });
+  afterAll(() => server.forceShutdown());
+
+  it('fails at the signal and closes its connection', async () => {
+    const before = openTcpSockets();
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new DOMException(TIMED_OUT, 'TimeoutError')),
+      100,
+    );
+    const outcome = await grpcCheck({ url, signal: controller.signal });
+    clearTimeout(timer);
+    expect(outcome).toEqual({
+      passed: false,
+      output: grpcCheckFailed('', url, TIMED_OUT),
+    });
+    expect(await eventually(() => openTcpSockets() <= before)).toBe(true);
   });
 });
 
