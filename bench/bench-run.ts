@@ -62,6 +62,10 @@ interface Row {
   path: string;
   /** Also measured with one connection, where latency is not queueing behind other requests. */
   latencyProbe?: boolean;
+  /** Request headers of every request to this row. */
+  headers?: Record<string, string>;
+  /** Bytes of the body the row answers, read once before the rounds. */
+  bodyBytes?: number;
   server?: Server;
   rounds: Measurement[];
   latencyRounds: Measurement[];
@@ -77,16 +81,18 @@ function rowsFor(): Row[] {
     scenario: string,
     path: string,
     latencyProbe = false,
+    headers?: Record<string, string>,
   ): Row => ({
     label,
     scenario,
     path,
     latencyProbe,
+    headers,
     rounds: [],
     latencyRounds: [],
   });
   return [
-    row('1. node:http, same bytes as row 3 (floor)', 'floor', '/'),
+    row('1. node:http, same bytes as row 3c (floor)', 'floor', '/'),
     row(
       '2. Nest route, static object of the report’s size',
       'nest-static',
@@ -101,6 +107,19 @@ function rowsFor(): Row[] {
     row(
       `3. nestjs-healthcheck, ${CHECK_COUNT} checks, cache warm`,
       'module',
+      '/healthcheck',
+      true,
+    ),
+    row(
+      '3b. the same, `showDetails` a function (requests send `x-internal: yes`)',
+      'module-show-details-fn',
+      '/healthcheck',
+      false,
+      { 'x-internal': 'yes' },
+    ),
+    row(
+      '3c. the same on the health server (`server` option, application context, no HTTP adapter)',
+      'health-server',
       '/healthcheck',
       true,
     ),
@@ -198,11 +217,15 @@ function load(
 }
 
 async function measure(
-  url: string,
+  row: Row,
   connections: number,
   duration = settings.round,
 ): Promise<Measurement> {
-  const result = await load(url, { duration, connections });
+  const result = await load(urlOf(row), {
+    duration,
+    connections,
+    headers: row.headers,
+  });
   return {
     requestsPerSecond: result.requests.total / result.duration,
     p50: result.latency.p50,
@@ -230,15 +253,17 @@ async function fetchJson<T>(url: string): Promise<T> {
   return (await fetch(url)).json() as Promise<T>;
 }
 
-/** The report body of row 3, so that rows 1 and 2 answer the same bytes. */
-async function reportBody(platform: Platform): Promise<string> {
-  const server = await startServer('module', platform);
+/** The report body of the health server (row 3c), so that rows 1 and 2 answer the same bytes. */
+async function reportBody(): Promise<string> {
+  const server = await startServer('health-server', platforms[0]);
   try {
     return await (await fetch(`${server.url}/healthcheck`)).text();
   } finally {
     await stopServer(server);
   }
 }
+
+const urlOf = (row: Row) => `${row.server!.url}${row.path}`;
 
 async function measureRows(
   rows: Row[],
@@ -251,15 +276,19 @@ async function measureRows(
         row.server = await startServer(row.scenario, platform, body);
       }),
     );
-    const url = (row: Row) => `${row.server!.url}${row.path}`;
-    for (const row of rows) await load(url(row), { duration: settings.warmup });
+    for (const row of rows) {
+      const response = await fetch(urlOf(row), { headers: row.headers });
+      row.bodyBytes = Buffer.byteLength(await response.text());
+      await load(urlOf(row), {
+        duration: settings.warmup,
+        headers: row.headers,
+      });
+    }
     for (let round = 0; round < settings.rounds; round++) {
       for (const row of rows) {
-        row.rounds.push(await measure(url(row), settings.connections));
+        row.rounds.push(await measure(row, settings.connections));
         if (row.latencyProbe)
-          row.latencyRounds.push(
-            await measure(url(row), 1, settings.latencyRound),
-          );
+          row.latencyRounds.push(await measure(row, 1, settings.latencyRound));
       }
     }
     for (const row of rows) row.peakRss = peakRssOf(row.server!.child.pid!);
@@ -333,15 +362,15 @@ function table(rows: Row[]): string {
   );
   const floor = median(rows.find((row) => row.scenario === 'floor')!.rounds);
   const lines = [
-    '| row | req/s | p50 ms | p99 ms | × row 2 | × row 1 | peak RSS MB | errors / non-2xx |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| row | req/s | p50 ms | p99 ms | × row 2 | × row 1 | body bytes | peak RSS MB | errors / non-2xx |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const row of rows) {
     const m = median(row.rounds);
     lines.push(
       `| ${row.label} | ${Math.round(m.requestsPerSecond)} | ${fixed(m.p50)} | ${fixed(m.p99)} | ` +
         `${fixed(m.requestsPerSecond / base.requestsPerSecond)} | ${fixed(m.requestsPerSecond / floor.requestsPerSecond)} | ` +
-        `${mb(row.peakRss ?? 0)} | ${m.errors} / ${m.non2xx} |`,
+        `${row.bodyBytes ?? 0} | ${mb(row.peakRss ?? 0)} | ${m.errors} / ${m.non2xx} |`,
     );
   }
   return lines.join('\n');
@@ -370,8 +399,19 @@ function verdicts(
     rows.find((row) => row.scenario === scenario)!;
   const get = (scenario: string) => median(find(scenario).rounds);
   const latency = (scenario: string) => median(find(scenario).latencyRounds);
+  const row1 = get('floor');
   const row2 = get('nest-static');
   const row3 = get('module');
+  const server = get('health-server');
+  const detailsFn = find('module-show-details-fn');
+  const perRound = detailsFn.rounds
+    .map((round, index) =>
+      fixed(
+        round.requestsPerSecond /
+          find('module').rounds[index].requestsPerSecond,
+      ),
+    )
+    .join(', ');
   const best = Math.max(
     get('terminus').requestsPerSecond,
     get('terminus-cached').requestsPerSecond,
@@ -389,6 +429,13 @@ function verdicts(
   return [
     `- Row 3 ≥ 0.90 × row 2: ${fixed(row3.requestsPerSecond / row2.requestsPerSecond)} × ` +
       `(${ok(row3.requestsPerSecond >= 0.9 * row2.requestsPerSecond)}); ${fixed(row3.requestsPerSecond / best)} × terminus at its best.`,
+    `- Row 3c, the health server, ≥ 0.80 × row 1: ${fixed(server.requestsPerSecond / row1.requestsPerSecond)} × ` +
+      `(${ok(server.requestsPerSecond >= 0.8 * row1.requestsPerSecond)}); ${fixed(server.requestsPerSecond / row2.requestsPerSecond)} × ` +
+      `row 2, the Nest static route, and ${fixed(server.requestsPerSecond / row3.requestsPerSecond)} × row 3, the controller route; ` +
+      `p50 ${fixed(server.p50)} ms vs ${fixed(row3.p50)} ms.`,
+    `- Row 3b, \`showDetails\` a function, against row 3, the boolean default: ` +
+      `${fixed(median(detailsFn.rounds).requestsPerSecond / row3.requestsPerSecond)} × (round by round: ${perRound}); ` +
+      `body ${detailsFn.bodyBytes} bytes vs ${find('module').bodyBytes}.`,
     `- Row 5 p50 < 2 ms while row 6 p50 ≥ ${SLOW_CHECK_MS} ms, one connection: ${fixed(slow.p50)} ms vs ${fixed(plain.p50)} ms ` +
       `(${ok(slow.p50 < 2 && plain.p50 >= SLOW_CHECK_MS)}); at ${settings.connections} connections ` +
       `${fixed(get('module-slow').p50)} ms vs ${fixed(get('terminus-slow').p50)} ms, where the static route's own p50 is ${fixed(row2.p50)} ms.`,
@@ -406,14 +453,16 @@ function verdicts(
 async function main(): Promise<void> {
   const startedAt = Date.now();
   const sections: string[] = [];
+  const body = await reportBody();
   for (const platform of platforms) {
-    const body = await reportBody(platform);
     const rows = rowsFor();
     await measureRows(rows, platform, body);
     const runs = await coldCacheRuns(platform);
     const growth = await memoryGrowth(platform);
     sections.push(
-      `## ${platform}\n\nReport body: ${Buffer.byteLength(body)} bytes.\n\n${table(rows)}\n\n` +
+      `## ${platform}\n\nReport body, the health server's, which rows 1 and 2 answer too: ` +
+        `${Buffer.byteLength(body)} bytes. Row 3c does not use ${platform}: it is the same server in both tables, ` +
+        `measured in the rounds of each.\n\n${table(rows)}\n\n` +
         `Latency without queueing (one connection):\n\n${latencyTable(rows)}\n\n` +
         `Targets, row 7 and memory:\n\n${verdicts(rows, runs, growth).join('\n')}`,
     );

@@ -105,22 +105,61 @@ export class EventLoopDelayMonitor implements EventLoopDelayReader {
   }
 }
 
-const shared = new Map<string, EventLoopDelayMonitor>();
+interface SharedMonitor {
+  monitor: EventLoopDelayMonitor;
+  /** Built checks holding it; `.run()` calls do not count. */
+  holders: number;
+  release?: () => void;
+}
+
+const shared = new Map<string, SharedMonitor>();
+
+function sharedEntry(percentile: number, windowMs: number): SharedMonitor {
+  const key = `${percentile}/${windowMs}`;
+  let entry = shared.get(key);
+  if (!entry) {
+    const monitor = new EventLoopDelayMonitor({ percentile, windowMs });
+    entry = { monitor, holders: 0 };
+    const created = entry;
+    shared.set(key, created);
+    created.release = () => {
+      if (shared.get(key) === created) shared.delete(key);
+      monitor.stop();
+    };
+  }
+  entry.monitor.start();
+  return entry;
+}
 
 /**
  * The process-wide monitor for one percentile and window, made and started on first use: every check with the
- * same settings reads the same histogram, so building or running checks never adds one.
+ * same settings reads the same histogram, so running checks never adds one.
  */
 export function sharedEventLoopDelayMonitor(
   percentile: number,
   windowMs: number,
 ): EventLoopDelayMonitor {
-  const key = `${percentile}/${windowMs}`;
-  let monitor = shared.get(key);
-  if (!monitor) {
-    monitor = new EventLoopDelayMonitor({ percentile, windowMs });
-    shared.set(key, monitor);
-  }
-  monitor.start();
-  return monitor;
+  return sharedEntry(percentile, windowMs).monitor;
+}
+
+/**
+ * The shared monitor for a built check, with `release` for its shutdown: the histogram stops when the last
+ * built check holding it is released (a later `.run()` starts a new one).
+ */
+export function holdEventLoopDelayMonitor(
+  percentile: number,
+  windowMs: number,
+): { monitor: EventLoopDelayMonitor; release: () => void } {
+  const entry = sharedEntry(percentile, windowMs);
+  entry.holders++;
+  let released = false;
+  return {
+    monitor: entry.monitor,
+    release: () => {
+      if (released) return;
+      released = true;
+      entry.holders--;
+      if (entry.holders === 0) entry.release?.();
+    },
+  };
 }

@@ -8,7 +8,7 @@ import { isPositiveNumber } from '../shared/own-options.validator.js';
 import { formatMs, roundMs } from '../shared/quantity.format.js';
 import { runnableReadyCheck } from '../shared/runnable-ready-check.js';
 import {
-  EventLoopDelayMonitor,
+  holdEventLoopDelayMonitor,
   sharedEventLoopDelayMonitor,
   type EventLoopDelayReader,
 } from './event-loop-delay.monitor.js';
@@ -71,7 +71,8 @@ export async function eventLoopCheck(
 
 /**
  * `checks.eventLoop(name, { maxDelayMs, percentile?, windowMs? })`: fails when the event loop runs timers late.
- * Checks with the same percentile and window share one histogram, started when the check is built.
+ * Checks with the same percentile and window share one histogram, started when the check is built and stopped
+ * when the last of them is closed at shutdown.
  */
 export const eventLoop = runnableReadyCheck<
   EventLoopCheckOptions,
@@ -99,11 +100,15 @@ export const eventLoop = runnableReadyCheck<
   },
   run: eventLoopCheck,
   create(own) {
-    const percentile = own.percentile ?? DEFAULT_EVENT_LOOP_PERCENTILE;
-    const monitor: EventLoopDelayMonitor = sharedEventLoopDelayMonitor(
-      percentile,
+    const { monitor, release } = holdEventLoopDelayMonitor(
+      own.percentile ?? DEFAULT_EVENT_LOOP_PERCENTILE,
       own.windowMs ?? DEFAULT_EVENT_LOOP_WINDOW_MS,
     );
-    return () => eventLoopCheck({ ...own, monitor });
+    // The module calls `close` at shutdown.
+    return Object.assign(() => eventLoopCheck({ ...own, monitor }), {
+      close: release,
+    });
+  },
+});
   },
 });
