@@ -391,3 +391,6 @@ export const swaggerDocsFailed = (reason: string): string =>
 
 export const readyCheckCloseFailed = (source: string, reason: string): string =>
   `${source} could not release its resources at shutdown: ${reason}`;
+
+export const asyncOptionsSourceMissing =
+  'HealthcheckModule.forRootAsync() needs one of useFactory, useClass or useExisting.';

@@ -17,7 +17,10 @@ import {
   HEALTHCHECK_RESOLVED_OPTIONS,
   SWAGGER_DOCS_APPLIED,
 } from './healthcheck.constants.js';
-import { swaggerDocsFailed } from './healthcheck.messages.js';
+import {
+  asyncOptionsSourceMissing,
+  swaggerDocsFailed,
+} from './healthcheck.messages.js';
 import { GrpcHealthService } from './grpc/grpc-health.service.js';
 import { HealthHistory } from './history/health-history.service.js';
 import { createDashboardController } from './http/dashboard.controller.js';
@@ -186,9 +189,7 @@ export class HealthcheckModule {
     }
     const factoryClass = options.useClass ?? options.useExisting;
     if (!factoryClass) {
-      throw new Error(
-        'HealthcheckModule.forRootAsync() needs one of useFactory, useClass or useExisting.',
-      );
+      throw new Error(asyncOptionsSourceMissing);
     }
     return [
       ...(options.useClass ? [options.useClass] : []),

@@ -10,7 +10,7 @@ import type { RegisteredCheck } from './check.registry.js';
 import { settle } from './settle.js';
 
 /**
- * Runs one check within its timeout and turns whatever happened into a frozen seed-format result. Never
+ * Runs one check within its timeout and turns whatever happened into a frozen result of the JSON format. Never
  * rejects. `shutdown` abandons the check when aborted.
  */
 export async function executeCheck(

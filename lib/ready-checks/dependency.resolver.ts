@@ -57,6 +57,7 @@ export function createDependencyResolver(
           describeToken(dependency),
           describeThrown(error),
         ),
+        { cause: error },
       );
     }
     if (!isInstance(resolved)) {

@@ -4,7 +4,7 @@ import type {
 } from '../interfaces/check.interface.js';
 
 /**
- * Assembles the seed-format report: a failure if a critical check failed, otherwise a success, marked
+ * Assembles the report (the JSON format): a failure if a critical check failed, otherwise a success, marked
  * `degraded` when a non-critical check failed. Sections become extra top-level keys.
  */
 export function assembleReport(
