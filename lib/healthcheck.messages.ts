@@ -52,8 +52,7 @@ export const wrongDependency = (
   option: string,
   expected: string,
   got: string,
-): string =>
-  `${source}: option "${option}" expected ${expected}, got ${got}.`;
+): string => `${source}: option "${option}" expected ${expected}, got ${got}.`;
 
 export const asyncRouteOptionMismatch = (option: string): string =>
   `HealthcheckModule.forRootAsync(): "${option}" decides which routes exist, so it must be given at the top level ` +

@@ -210,16 +210,14 @@ export class HealthCheckRunner
   }
 
   private refresh(check: RegisteredCheck, state: CheckState): Promise<void> {
-    state.inFlight ??= executeCheck(check, this.shutdown.signal).then(
-      (run) => {
-        state.inFlight = undefined;
-        const previous = state.placeholder ? undefined : state.result;
-        const { shown, streak } = damp(previous, state.streak, run, check);
-        state.streak = streak;
-        this.record(check, state, shown);
-        state.expiresAt = run.expires * 1000;
-      },
-    );
+    state.inFlight ??= executeCheck(check, this.shutdown.signal).then((run) => {
+      state.inFlight = undefined;
+      const previous = state.placeholder ? undefined : state.result;
+      const { shown, streak } = damp(previous, state.streak, run, check);
+      state.streak = streak;
+      this.record(check, state, shown);
+      state.expiresAt = run.expires * 1000;
+    });
     return state.inFlight;
   }
 

@@ -54,7 +54,6 @@ export function createDashboardController(
       );
     }
 
-
     private send(response: unknown, prepared: HttpResponse): void {
       sendResponse(this.adapterHost.httpAdapter, response, prepared);
     }

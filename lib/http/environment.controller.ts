@@ -34,7 +34,6 @@ export function createEnvironmentController(
       this.send(response, await this.endpoints.environment());
     }
 
-
     private send(response: unknown, prepared: HttpResponse): void {
       sendResponse(this.adapterHost.httpAdapter, response, prepared);
     }

@@ -77,7 +77,6 @@ export function createHealthController(
       this.send(response, this.endpoints.history(request));
     }
 
-
     private send(response: unknown, prepared: HttpResponse): void {
       sendResponse(this.adapterHost.httpAdapter, response, prepared);
     }

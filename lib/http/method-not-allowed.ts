@@ -17,7 +17,9 @@ const REFUSED_METHODS = [
 ] as const;
 
 /** Handler names of the 405 answers, e.g. to keep them out of API docs. */
-export const METHOD_NOT_ALLOWED_HANDLERS = REFUSED_METHODS.map(([name]) => name);
+export const METHOD_NOT_ALLOWED_HANDLERS = REFUSED_METHODS.map(
+  ([name]) => name,
+);
 
 /**
  * Adds handlers that answer 405 JSON (with `Allow: GET, HEAD`) to POST, PUT, PATCH and DELETE on `paths` of a

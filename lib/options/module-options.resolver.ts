@@ -1,8 +1,5 @@
 import { DEFAULTS } from '../healthcheck.constants.js';
-import {
-  MODULE_OWNER,
-  routeCollision,
-} from '../healthcheck.messages.js';
+import { MODULE_OWNER, routeCollision } from '../healthcheck.messages.js';
 import type { HealthcheckModuleOptions } from '../interfaces/module-options.interface.js';
 import type {
   ResolvedHealthcheckOptions,

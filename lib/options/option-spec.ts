@@ -67,7 +67,11 @@ function asOptionsObject(
 ): Record<string, unknown> {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    return report(prefix.replace(/\.$/, '') || 'options', expected, describeValue(value));
+    return report(
+      prefix.replace(/\.$/, '') || 'options',
+      expected,
+      describeValue(value),
+    );
   }
   return value as Record<string, unknown>;
 }

@@ -43,10 +43,12 @@ export const EXPECTED = {
   host: "a host name or address such as '0.0.0.0' or '127.0.0.1'",
   authorize: 'a function (request) => boolean',
   prefix: 'a Prometheus metric name prefix (letters, digits, "_" and ":")',
-  registry: 'a prom-client Registry (an object with registerMetric and getSingleMetric)',
+  registry:
+    'a prom-client Registry (an object with registerMetric and getSingleMetric)',
   historySize: 'an integer between 1 and 100000',
   title: 'a non-empty string',
-  definitions: 'an array of definitions built by the checks namespace, e.g. checks.http(...)',
+  definitions:
+    'an array of definitions built by the checks namespace, e.g. checks.http(...)',
 } as const;
 
 /** A reader of one kind of option: the fallback when it is absent, the value when valid, else a report. */

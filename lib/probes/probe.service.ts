@@ -44,7 +44,8 @@ export class ProbeService implements OnModuleDestroy {
 
   /** The probe's report from cached results only (nothing runs), with the same shutdown and startup rules. */
   peek(probe: ProbeName): HealthReport | Promise<HealthReport> {
-    if (probe === 'readiness' && this.shutdownReport) return this.shutdownReport;
+    if (probe === 'readiness' && this.shutdownReport)
+      return this.shutdownReport;
     if (probe === 'startup' && this.startupPassed) return this.startupPassed;
     return this.runner.peek({ tag: probe });
   }

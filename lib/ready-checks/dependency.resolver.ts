@@ -1,9 +1,6 @@
 import type { ModuleRef } from '@nestjs/core';
 import { describeThrown } from '../checks/describe-thrown.js';
-import {
-  missingDependency,
-  wrongDependency,
-} from '../healthcheck.messages.js';
+import { missingDependency, wrongDependency } from '../healthcheck.messages.js';
 import { describeValue } from '../serialization/describe-value.js';
 import type { DependencyResolver } from './health-check.definition.js';
 

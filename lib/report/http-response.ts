@@ -21,9 +21,7 @@ export function renderBody(
   { body }: HttpResponse,
   nowMs: number = Date.now(),
 ): string {
-  return typeof body === 'string'
-    ? body
-    : body.head + nowMs / 1000 + body.tail;
+  return typeof body === 'string' ? body : body.head + nowMs / 1000 + body.tail;
 }
 
 /** The content type and `Cache-Control: no-store`, with the configured headers merged over them. */

@@ -44,8 +44,7 @@ export class ConnectionDrain
 
   onApplicationBootstrap(): void {
     const server = this.adapterHost?.httpAdapter?.getHttpServer?.() as
-      | Server
-      | undefined;
+      Server | undefined;
     if (server && typeof server.prependListener === 'function') {
       this.watch(server);
     }

@@ -102,9 +102,14 @@ export class HealthcheckServer
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) =>
+      server.close(() => resolve()),
+    );
     server.closeIdleConnections();
-    const grace = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+    const grace = setTimeout(
+      () => server.closeAllConnections(),
+      CLOSE_GRACE_MS,
+    );
     grace.unref();
     await closed;
     clearTimeout(grace);

@@ -19,7 +19,10 @@ const checkResult = {
     },
     observedValue: { description: 'a measurement, if the check gave one' },
     observedUnit: { type: 'string' },
-    runbook: { type: 'string', description: 'what to read or do when it fails' },
+    runbook: {
+      type: 'string',
+      description: 'what to read or do when it fails',
+    },
     held: {
       type: 'object',
       description:

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { tmpdir } from 'node:os';
 import {
   diskFreeMeasured,
@@ -8,6 +9,8 @@ import {
 } from '../../../lib/healthcheck.messages.js';
 import {
   EventLoopDelayMonitor,
+  holdEventLoopDelayMonitor,
+  sharedEventLoopDelayMonitor,
   type DelayHistogram,
 } from '../../../lib/ready-checks/runtime/event-loop-delay.monitor.js';
 import {
@@ -168,7 +171,7 @@ describe('checks.eventLoop', () => {
     });
   });
 
-  it('shares one histogram between checks with the same settings and needs maxDelayMs', async () => {
+  it('runs as a built check and needs maxDelayMs', async () => {
     const definition = eventLoop('loop', {
       maxDelayMs: 1_000,
       timeout: 500,
@@ -176,8 +179,13 @@ describe('checks.eventLoop', () => {
     });
     expect(definition.source).toBe("checks.eventLoop('loop')");
     expect(definition.options).toEqual({ timeout: 500, tags: ['liveness'] });
-    const outcome = await runBuilt(definition as never);
-    expect(outcome).toMatchObject({ passed: true });
+    const run = definition.build(noDependencies) as ReturnType<
+      typeof definition.build
+    > & { close: () => void };
+    expect(await run({ signal: new AbortController().signal })).toMatchObject({
+      passed: true,
+    });
+    run.close();
 
     expect(() => eventLoop('loop', {} as never)).toThrow(
       invalidCheckOption(
@@ -202,6 +210,25 @@ describe('checks.eventLoop', () => {
       ]),
     );
     expect(eventLoop.run).toBe(eventLoopCheck);
+  });
+  it('shares one histogram between built checks with the same settings and stops it when the last one closes', () => {
+    type Closable = { close: () => void };
+    const first = eventLoop('a', { maxDelayMs: 10, windowMs: 1234 }).build(
+      noDependencies,
+    ) as unknown as Closable;
+    const second = eventLoop('b', { maxDelayMs: 20, windowMs: 1234 }).build(
+      noDependencies,
+    ) as unknown as Closable;
+    const monitor = sharedEventLoopDelayMonitor(99, 1234);
+    const stop = jest.spyOn(monitor, 'stop');
+    first.close();
+    expect(stop).not.toHaveBeenCalled();
+    expect(sharedEventLoopDelayMonitor(99, 1234)).toBe(monitor);
+    second.close();
+    expect(stop).toHaveBeenCalledTimes(1);
+    const { monitor: next, release } = holdEventLoopDelayMonitor(99, 1234);
+    expect(next).not.toBe(monitor);
+    release();
   });
 });
 

@@ -43,9 +43,7 @@ async function probeStatuses(
     const { port } = app.getHttpServer().address() as { port: number };
     const statuses: number[] = [];
     for (let probe = 0; probe < 30; probe++) {
-      const response = await fetch(
-        `http://127.0.0.1:${port}/healthcheck/live`,
-      );
+      const response = await fetch(`http://127.0.0.1:${port}/healthcheck/live`);
       await response.arrayBuffer();
       statuses.push(response.status);
     }
