@@ -87,6 +87,11 @@ const CHECK_OPTIONS = {
   [K in keyof Required<HealthCheckOptions>]: CheckSpec<unknown>;
 };
 
+/** Every option a check takes, in the order of HealthCheckOptions. */
+export const CHECK_OPTION_KEYS = Object.keys(CHECK_OPTIONS) as Array<
+  keyof HealthCheckOptions
+>;
+
 /**
  * Validates the options of one check (`where` names it in errors, e.g. `RedisHealth.ping`) and fills in the
  * module's defaults.

@@ -1,3 +1,5 @@
+import { hasMethods } from '../shared/has-methods.js';
+
 /** The parts of an amqplib channel (promise API) the AMQP check uses. */
 export interface AmqpChannelLike {
   checkExchange(exchange: string): Promise<unknown>;
@@ -19,14 +21,6 @@ export type AmqpClientLike = AmqpConnectionLike | AmqpChannelLike;
 /** What the AMQP check accepts, for messages. */
 export const AMQP_CLIENT_EXPECTED =
   'an amqplib connection (the result of connect()) or channel, promise API';
-
-const hasMethods = (value: unknown, methods: string[]): boolean =>
-  typeof value === 'object' &&
-  value !== null &&
-  methods.every(
-    (method) =>
-      typeof (value as Record<string, unknown>)[method] === 'function',
-  );
 
 /** Whether `value` looks like an amqplib connection (ChannelModel or recovering model). */
 export function isAmqpConnection(value: unknown): value is AmqpConnectionLike {

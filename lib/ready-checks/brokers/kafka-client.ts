@@ -1,3 +1,5 @@
+import { hasMethods } from '../shared/has-methods.js';
+
 /** What kafkajs `admin.describeCluster()` answers. */
 export interface KafkaClusterDescription {
   brokers: Array<{ nodeId: number; host: string; port: number }>;
@@ -26,14 +28,6 @@ export type KafkaClientLike = KafkaAdminLike | KafkaLike;
 /** What the Kafka check accepts, for messages. */
 export const KAFKA_CLIENT_EXPECTED =
   'a kafkajs Admin (kafka.admin()) or Kafka instance';
-
-const hasMethods = (value: unknown, methods: string[]): boolean =>
-  typeof value === 'object' &&
-  value !== null &&
-  methods.every(
-    (method) =>
-      typeof (value as Record<string, unknown>)[method] === 'function',
-  );
 
 /** Whether `value` looks like a kafkajs Admin. */
 export function isKafkaAdmin(value: unknown): value is KafkaAdminLike {

@@ -8,20 +8,13 @@ import type {
   DependencyResolver,
   HealthCheckDefinition,
 } from '../health-check.definition.js';
+import { CHECK_OPTION_KEYS } from '../../options/check-options.resolver.js';
 
 /** The option keys every check takes; the rest of a ready-made check's options are its own. */
-export const COMMON_CHECK_OPTION_KEYS = [
-  'timeout',
-  'successTtl',
-  'failedTtl',
-  'tags',
-  'critical',
-  'interval',
-  'maxStaleness',
-  'failureThreshold',
-  'successThreshold',
-  'runbook',
-] as const satisfies ReadonlyArray<keyof CommonCheckOptions>;
+export const COMMON_CHECK_OPTION_KEYS: ReadonlyArray<keyof CommonCheckOptions> =
+  CHECK_OPTION_KEYS.filter(
+    (key): key is keyof CommonCheckOptions => key !== 'name',
+  );
 
 /** Builds one kind of ready-made check, e.g. `checks.redis`. */
 export interface ReadyCheckBuilder<Own extends object> {
