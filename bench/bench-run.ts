@@ -54,6 +54,8 @@ interface Measurement {
   p99: number;
   errors: number;
   non2xx: number;
+  /** CPU time of the server process per request, in µs: its cost whether or not autocannon is the limit. */
+  cpuPerRequest: number;
 }
 
 interface Row {
@@ -221,12 +223,16 @@ async function measure(
   connections: number,
   duration = settings.round,
 ): Promise<Measurement> {
+  const pid = row.server!.child.pid!;
+  const cpuBefore = cpuSecondsOf(pid);
   const result = await load(urlOf(row), {
     duration,
     connections,
     headers: row.headers,
   });
+  const cpu = cpuSecondsOf(pid) - cpuBefore;
   return {
+    cpuPerRequest: (cpu * 1e6) / result.requests.total,
     requestsPerSecond: result.requests.total / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -241,6 +247,25 @@ function median(rounds: Measurement[]): Measurement {
     (a, b) => a.requestsPerSecond - b.requestsPerSecond,
   );
   return sorted[Math.floor(sorted.length / 2)];
+}
+
+const clockTicks = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+  } catch {
+    return 100;
+  }
+})();
+
+/** User and system CPU time of a process (all its threads), in seconds, from /proc; NaN where there is none. */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Peak resident memory of a process, in bytes, from /proc. */
@@ -362,14 +387,15 @@ function table(rows: Row[]): string {
   );
   const floor = median(rows.find((row) => row.scenario === 'floor')!.rounds);
   const lines = [
-    '| row | req/s | p50 ms | p99 ms | × row 2 | × row 1 | body bytes | peak RSS MB | errors / non-2xx |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| row | req/s | p50 ms | p99 ms | × row 2 | × row 1 | server CPU µs/req | body bytes | peak RSS MB | errors / non-2xx |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const row of rows) {
     const m = median(row.rounds);
     lines.push(
       `| ${row.label} | ${Math.round(m.requestsPerSecond)} | ${fixed(m.p50)} | ${fixed(m.p99)} | ` +
         `${fixed(m.requestsPerSecond / base.requestsPerSecond)} | ${fixed(m.requestsPerSecond / floor.requestsPerSecond)} | ` +
+        `${fixed(m.cpuPerRequest, 1)} | ` +
         `${row.bodyBytes ?? 0} | ${mb(row.peakRss ?? 0)} | ${m.errors} / ${m.non2xx} |`,
     );
   }
@@ -432,9 +458,11 @@ function verdicts(
     `- Row 3c, the health server, ≥ 0.80 × row 1: ${fixed(server.requestsPerSecond / row1.requestsPerSecond)} × ` +
       `(${ok(server.requestsPerSecond >= 0.8 * row1.requestsPerSecond)}); ${fixed(server.requestsPerSecond / row2.requestsPerSecond)} × ` +
       `row 2, the Nest static route, and ${fixed(server.requestsPerSecond / row3.requestsPerSecond)} × row 3, the controller route; ` +
-      `p50 ${fixed(server.p50)} ms vs ${fixed(row3.p50)} ms.`,
+      `p50 ${fixed(server.p50)} ms vs ${fixed(row3.p50)} ms; server CPU per request ${fixed(server.cpuPerRequest, 1)} µs ` +
+      `vs ${fixed(row1.cpuPerRequest, 1)} µs for row 1 and ${fixed(row3.cpuPerRequest, 1)} µs for row 3.`,
     `- Row 3b, \`showDetails\` a function, against row 3, the boolean default: ` +
       `${fixed(median(detailsFn.rounds).requestsPerSecond / row3.requestsPerSecond)} × (round by round: ${perRound}); ` +
+      `server CPU per request ${fixed(median(detailsFn.rounds).cpuPerRequest, 1)} µs vs ${fixed(row3.cpuPerRequest, 1)} µs; ` +
       `body ${detailsFn.bodyBytes} bytes vs ${find('module').bodyBytes}.`,
     `- Row 5 p50 < 2 ms while row 6 p50 ≥ ${SLOW_CHECK_MS} ms, one connection: ${fixed(slow.p50)} ms vs ${fixed(plain.p50)} ms ` +
       `(${ok(slow.p50 < 2 && plain.p50 >= SLOW_CHECK_MS)}); at ${settings.connections} connections ` +
@@ -487,6 +515,9 @@ async function main(): Promise<void> {
         ? 'The servers share core 0 and autocannon has core 1 (taskset). '
         : '') +
       'Ratios compare rows of the same run: absolute numbers drift on shared machines, ratios hold. ' +
+      'Server CPU per request is the CPU time the server process used (all its threads, from /proc) divided by ' +
+      'the requests it answered in the round: what a request costs even where autocannon, not the server, is ' +
+      'the limit. ' +
       "autocannon's latency histogram has a resolution of 1 ms.",
     ...(quick
       ? [

@@ -3,13 +3,14 @@ import { HealthcheckModule } from 'nestjs-healthcheck';
 import { AppController } from './app.controller.js';
 import { AppInfo } from './app-info.js';
 import { DependencyHealth } from './health/dependency.health.js';
-import { DiskHealth } from './health/disk.health.js';
-import { RuntimeHealth } from './health/runtime.health.js';
+import { runtimeChecks } from './health/runtime.checks.js';
 import { WarmupHealth } from './health/warmup.health.js';
 
 @Module({
   imports: [
     HealthcheckModule.forRoot({
+      checks: runtimeChecks(),
+      ui: { title: 'Sample health' },
       successHeaders: { 'X-Health': 'ok' },
       failedHeaders: { 'X-Health': 'failing' },
       failedStatus: 503,
@@ -24,12 +25,6 @@ import { WarmupHealth } from './health/warmup.health.js';
     }),
   ],
   controllers: [AppController],
-  providers: [
-    RuntimeHealth,
-    DiskHealth,
-    DependencyHealth,
-    WarmupHealth,
-    AppInfo,
-  ],
+  providers: [DependencyHealth, WarmupHealth, AppInfo],
 })
 export class AppModule {}

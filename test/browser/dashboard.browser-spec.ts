@@ -1,20 +1,30 @@
+import { type INestApplication, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { startUiApp } from '../fixtures/ui-app.fixture.js';
+import {
+  HealthcheckModule,
+  type HealthcheckModuleOptions,
+  HealthcheckServer,
+} from '../../lib/index.js';
+import {
+  SHOP_CHECK_NAMES,
+  ShopChecks,
+  ShopCheckSwitches,
+} from '../fixtures/ui-app.fixture.js';
 
-/** Where the screenshots of a run go; the light one is also copied into the docs. */
+/** Where the screenshots of a run go; those of the app's own routes are also copied into the docs. */
 const OUTPUT_DIR =
   process.env.BROWSER_OUTPUT_DIR ??
   join(tmpdir(), 'nestjs-healthcheck-browser');
-const CHECK_NAMES = [
-  'postgres',
-  'redis',
-  'payments-api',
-  'search-index',
-  'disk',
-];
+const CHECK_NAMES = SHOP_CHECK_NAMES;
+
+/** Where the page and its stream are served: the application's routes, or the module's own health server. */
+const TRANSPORTS = ['app routes', 'health server'] as const;
+type Transport = (typeof TRANSPORTS)[number];
 
 interface RunningApp {
   /** Where the health routes live: the page is `${baseUrl}/ui`. */
@@ -23,9 +33,38 @@ interface RunningApp {
   close(): Promise<void>;
 }
 
-/** Starts the application that serves the dashboard and answers its base URL. */
-async function startApp(): Promise<RunningApp> {
-  return startUiApp({ interval: 250, title: 'Shop health' });
+/** The origin of a server listening on 127.0.0.1. */
+const originOf = ({ port }: { port: number }) => `http://127.0.0.1:${port}`;
+
+/** Boots a Nest application on Express with the shop's background checks and the dashboard on `transport`. */
+async function startApp(transport: Transport): Promise<RunningApp> {
+  const options: HealthcheckModuleOptions = {
+    ui: { title: 'Shop health' },
+    ...(transport === 'health server' && {
+      server: { port: 0, host: '127.0.0.1' },
+    }),
+  };
+  @Module({
+    imports: [HealthcheckModule.forRoot(options)],
+    providers: [ShopCheckSwitches, ShopChecks],
+  })
+  class ShopModule {}
+  const app: INestApplication = await NestFactory.create(ShopModule, {
+    logger: false,
+    abortOnError: false,
+  });
+  await app.listen(0, '127.0.0.1');
+  const address =
+    transport === 'health server'
+      ? app.get(HealthcheckServer).address()
+      : (app.getHttpServer().address() as AddressInfo);
+  if (!address) throw new Error(`no address for the ${transport}`);
+  const switches = app.get(ShopCheckSwitches);
+  return {
+    baseUrl: `${originOf(address)}/healthcheck`,
+    setPassing: (check, passing) => switches.setPassing(check, passing),
+    close: () => app.close(),
+  };
 }
 
 /** Opens a page that records console errors, uncaught exceptions and CSP violations. */
@@ -52,12 +91,10 @@ const stateOf = (page: Page, check: string) =>
   page.getAttribute(`[data-check="${check}"]`, 'data-state');
 
 describe('the dashboard page', () => {
-  let app: RunningApp;
   let context: BrowserContext;
   let profile: string;
 
   beforeAll(async () => {
-    app = await startApp();
     profile = await mkdtemp(join(tmpdir(), 'healthcheck-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: '/usr/bin/chromium',
@@ -80,100 +117,124 @@ describe('the dashboard page', () => {
 
   afterAll(async () => {
     await context?.close();
-    await app?.close();
     if (profile) await rm(profile, { recursive: true, force: true });
   });
 
-  it('shows every check and follows a failure live, without errors', async () => {
-    const problems: string[] = [];
-    const page = await openPage(context, problems);
-    await page.goto(`${app.baseUrl}/ui`);
+  describe.each(TRANSPORTS)('served on the %s', (transport) => {
+    let app: RunningApp;
+    /** Screenshot names of this transport; the app routes' also go into the docs. */
+    const inDocs = transport === 'app routes';
+    const shotName = (name: string) =>
+      inDocs ? `${name}.png` : `${name}-health-server.png`;
 
-    await page.waitForSelector('.check[data-state="passing"]');
-    await page.waitForFunction(
-      `document.querySelectorAll('.check[data-state="passing"]').length === ${CHECK_NAMES.length}`,
-    );
-    for (const name of CHECK_NAMES) {
-      expect(await stateOf(page, name)).toBe('passing');
-    }
-    expect(await page.textContent('#overall-title')).toBe('All checks passing');
-    expect(await page.textContent('#title')).toBe('Shop health');
-    expect(await page.title()).toBe('OK · Shop health');
-    expect(await page.textContent('#connection-text')).toBe('Live');
-    await page.evaluate('window.sameDocument = true');
-
-    app.setPassing('redis', false);
-    await page.waitForSelector('[data-check="redis"][data-state="failing"]', {
-      timeout: 5_000,
-    });
-    app.setPassing('redis', true);
-    app.setPassing('search-index', false);
-    app.setPassing('payments-api', false);
-    await page.waitForSelector(
-      '[data-check="payments-api"][data-state="failing"]',
-      { timeout: 5_000 },
-    );
-    await page.waitForSelector('[data-check="redis"][data-state="passing"]', {
-      timeout: 5_000,
-    });
-    await page.waitForSelector(
-      '[data-check="search-index"][data-state="failing"]',
-      { timeout: 5_000 },
-    );
-
-    expect(await page.getAttribute('#overall', 'data-status')).toBe('failure');
-    expect(await page.textContent('#overall-title')).toBe(
-      'Failing: 1 critical check',
-    );
-    expect(await page.title()).toBe('Failing · Shop health');
-    const payments = page.locator('[data-check="payments-api"]');
-    expect(await payments.locator('.state').textContent()).toBe('Failing');
-    expect(await payments.locator('.output').textContent()).toBe(
-      'GET https://payments.internal/status answered 503',
-    );
-    expect(await payments.locator('.runbook').textContent()).toContain(
-      'Call the payments team',
-    );
-    const postgresRunbook = page.locator('[data-check="postgres"] .runbook a');
-    expect(await postgresRunbook.getAttribute('href')).toBe(
-      'https://runbooks.example.com/postgres',
-    );
-    expect(
-      await page.locator('[data-check="search-index"] .state').textContent(),
-    ).toBe('Failing');
-    expect(
-      await page.locator('.timeline .event').first().textContent(),
-    ).not.toBe('');
-    await page.waitForFunction(
-      `document.querySelectorAll('.timeline .event').length >= 5`,
-    );
-    expect(await page.evaluate('window.sameDocument')).toBe(true);
-
-    await page.waitForTimeout(1_100);
-    const shot = { fullPage: true, animations: 'disabled' } as const;
-    await page.screenshot({ ...shot, path: join(OUTPUT_DIR, 'dashboard.png') });
-    await page.screenshot({ ...shot, path: 'docs/dashboard.png' });
-
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await page.screenshot({
-      ...shot,
-      path: join(OUTPUT_DIR, 'dashboard-dark.png'),
-    });
-    await page.screenshot({ ...shot, path: 'docs/dashboard-dark.png' });
-
-    await page.setViewportSize({ width: 390, height: 844 });
-    expect(
-      await page.evaluate(
-        'document.documentElement.scrollWidth <= window.innerWidth',
-      ),
-    ).toBe(true);
-    await page.emulateMedia({ colorScheme: 'light' });
-    await page.screenshot({
-      ...shot,
-      path: join(OUTPUT_DIR, 'dashboard-phone.png'),
+    beforeAll(async () => {
+      app = await startApp(transport);
     });
 
-    expect(problems).toEqual([]);
-    await page.close();
-  }, 60_000);
+    afterAll(async () => {
+      await app?.close();
+    });
+
+    it('shows every check and follows a failure live, without errors', async () => {
+      const problems: string[] = [];
+      const page = await openPage(context, problems);
+      await page.goto(`${app.baseUrl}/ui`);
+
+      await page.waitForSelector('.check[data-state="passing"]');
+      await page.waitForFunction(
+        `document.querySelectorAll('.check[data-state="passing"]').length === ${CHECK_NAMES.length}`,
+      );
+      for (const name of CHECK_NAMES) {
+        expect(await stateOf(page, name)).toBe('passing');
+      }
+      expect(await page.textContent('#overall-title')).toBe(
+        'All checks passing',
+      );
+      expect(await page.textContent('#title')).toBe('Shop health');
+      expect(await page.title()).toBe('OK · Shop health');
+      expect(await page.textContent('#connection-text')).toBe('Live');
+      await page.evaluate('window.sameDocument = true');
+
+      app.setPassing('redis', false);
+      await page.waitForSelector('[data-check="redis"][data-state="failing"]', {
+        timeout: 5_000,
+      });
+      app.setPassing('redis', true);
+      app.setPassing('search-index', false);
+      app.setPassing('payments-api', false);
+      await page.waitForSelector(
+        '[data-check="payments-api"][data-state="failing"]',
+        { timeout: 5_000 },
+      );
+      await page.waitForSelector('[data-check="redis"][data-state="passing"]', {
+        timeout: 5_000,
+      });
+      await page.waitForSelector(
+        '[data-check="search-index"][data-state="failing"]',
+        { timeout: 5_000 },
+      );
+
+      expect(await page.getAttribute('#overall', 'data-status')).toBe(
+        'failure',
+      );
+      expect(await page.textContent('#overall-title')).toBe(
+        'Failing: 1 critical check',
+      );
+      expect(await page.title()).toBe('Failing · Shop health');
+      const payments = page.locator('[data-check="payments-api"]');
+      expect(await payments.locator('.state').textContent()).toBe('Failing');
+      expect(await payments.locator('.output').textContent()).toBe(
+        'GET https://payments.internal/status answered 503',
+      );
+      expect(await payments.locator('.runbook').textContent()).toContain(
+        'Call the payments team',
+      );
+      const postgresRunbook = page.locator(
+        '[data-check="postgres"] .runbook a',
+      );
+      expect(await postgresRunbook.getAttribute('href')).toBe(
+        'https://runbooks.example.com/postgres',
+      );
+      expect(
+        await page.locator('[data-check="search-index"] .state').textContent(),
+      ).toBe('Failing');
+      expect(
+        await page.locator('.timeline .event').first().textContent(),
+      ).not.toBe('');
+      await page.waitForFunction(
+        `document.querySelectorAll('.timeline .event').length >= 5`,
+      );
+      expect(await page.evaluate('window.sameDocument')).toBe(true);
+
+      await page.waitForTimeout(1_100);
+      const shot = { fullPage: true, animations: 'disabled' } as const;
+      const screenshot = async (name: string) => {
+        await page.screenshot({
+          ...shot,
+          path: join(OUTPUT_DIR, shotName(name)),
+        });
+        if (inDocs) {
+          await page.screenshot({ ...shot, path: `docs/${name}.png` });
+        }
+      };
+      await screenshot('dashboard');
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await screenshot('dashboard-dark');
+
+      await page.setViewportSize({ width: 390, height: 844 });
+      expect(
+        await page.evaluate(
+          'document.documentElement.scrollWidth <= window.innerWidth',
+        ),
+      ).toBe(true);
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.screenshot({
+        ...shot,
+        path: join(OUTPUT_DIR, shotName('dashboard-phone')),
+      });
+
+      expect(problems).toEqual([]);
+      await page.close();
+    }, 60_000);
+  });
 });

@@ -1,6 +1,9 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import request from 'supertest';
 import { AppModule } from '../../sample/app.module.js';
+import { HealthcheckServer } from '../../lib/index.js';
+import { rawRequest } from '../support/raw-http.js';
 import { createApp, PLATFORMS } from './platforms.js';
 
 const names = (body: { results: Array<{ checker: string }> }) =>
@@ -61,5 +64,33 @@ describe.each(PLATFORMS)('the sample app (%s)', (platform) => {
   it('keeps its ordinary route', async () => {
     const response = await request(app.getHttpServer()).get('/');
     expect(response.body.message).toMatch(/Hello/);
+  });
+});
+
+describe('the sample worker', () => {
+  let worker: INestApplicationContext;
+  beforeAll(async () => {
+    process.env.HEALTH_PORT = '0';
+    const { WorkerModule } = await import('../../sample/worker.module.js');
+    worker = await NestFactory.createApplicationContext(WorkerModule, {
+      logger: false,
+    });
+  });
+  afterAll(async () => {
+    await worker.close();
+    delete process.env.HEALTH_PORT;
+  });
+
+  it('serves its probes on its own health server, with no HTTP server of the application', async () => {
+    const port = worker.get(HealthcheckServer).address()!.port;
+    const ready = await rawRequest(port, '/healthcheck/ready');
+    expect(ready.status).toBe(200);
+    expect(names(JSON.parse(ready.body))).toEqual([
+      'disk_space',
+      'queue_consumer',
+    ]);
+    expect(
+      names(JSON.parse((await rawRequest(port, '/healthcheck/live')).body)),
+    ).toEqual(['event_loop', 'heap']);
   });
 });

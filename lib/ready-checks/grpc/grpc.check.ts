@@ -3,12 +3,14 @@ import {
   grpcNotServing,
   grpcServing,
 } from '../../healthcheck.messages.js';
-import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
 import { abortable } from '../shared/abortable.js';
 import { describeNetworkError } from '../shared/network-error.describer.js';
 import { isNonEmptyString } from '../shared/own-options.validator.js';
 import { elapsedMs, roundMs } from '../shared/quantity.format.js';
-import { runnableReadyCheck } from '../shared/runnable-ready-check.js';
+import {
+  runnableReadyCheck,
+  type ReadyCheckOutcome,
+} from '../shared/runnable-ready-check.js';
 import {
   loadGrpcJs,
   type GrpcCall,
@@ -49,7 +51,7 @@ export interface GrpcRunOptions extends GrpcCheckOptions {
  */
 export async function grpcCheck(
   options: GrpcRunOptions,
-): Promise<HealthCheckOutcome> {
+): Promise<ReadyCheckOutcome> {
   const { url, signal, service = '' } = options;
   let grpc: GrpcJs;
   try {

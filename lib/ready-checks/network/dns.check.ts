@@ -1,11 +1,13 @@
 import { promises as dnsPromises } from 'node:dns';
 import { dnsFailed, dnsResolved } from '../../healthcheck.messages.js';
-import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
 import { abortable } from '../shared/abortable.js';
 import { describeNetworkError } from '../shared/network-error.describer.js';
 import { isNonEmptyString } from '../shared/own-options.validator.js';
 import { elapsedMs, roundMs } from '../shared/quantity.format.js';
-import { runnableReadyCheck } from '../shared/runnable-ready-check.js';
+import {
+  runnableReadyCheck,
+  type ReadyCheckOutcome,
+} from '../shared/runnable-ready-check.js';
 
 /** The record types a DNS query of `checks.dns` may ask for. */
 export const DNS_RECORD_TYPES = [
@@ -52,7 +54,7 @@ const MAX_SHOWN_ANSWERS = 5;
  */
 export async function dnsCheck(
   options: DnsRunOptions,
-): Promise<HealthCheckOutcome> {
+): Promise<ReadyCheckOutcome> {
   const { hostname, signal } = options;
   const query = options.rrtype !== undefined || options.servers !== undefined;
   const rrtype = options.rrtype ?? 'A';

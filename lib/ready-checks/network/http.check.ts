@@ -1,4 +1,8 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import {
+  request as httpRequest,
+  type ClientRequest,
+  type IncomingMessage,
+} from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import {
   httpAnswered,
@@ -7,12 +11,17 @@ import {
   httpFailed,
   httpWrongStatus,
 } from '../../healthcheck.messages.js';
-import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
-import { describeClientError } from '../shared/describe-client-error.js';
+import {
+  describeClientError,
+  maskCredentials,
+} from '../shared/describe-client-error.js';
 import { describeNetworkError } from '../shared/network-error.describer.js';
 import { isNonEmptyString } from '../shared/own-options.validator.js';
 import { elapsedMs, roundMs } from '../shared/quantity.format.js';
-import { runnableReadyCheck } from '../shared/runnable-ready-check.js';
+import {
+  runnableReadyCheck,
+  type ReadyCheckOutcome,
+} from '../shared/runnable-ready-check.js';
 import {
   DEFAULT_EXPECTED_STATUS,
   describeExpectedStatus,
@@ -56,7 +65,7 @@ interface HttpAnswer {
  */
 export async function httpCheck(
   options: HttpRunOptions,
-): Promise<HealthCheckOutcome> {
+): Promise<ReadyCheckOutcome> {
   const { signal, expectBody } = options;
   const method = (options.method ?? 'GET').toUpperCase();
   const expected = options.expectStatus ?? DEFAULT_EXPECTED_STATUS;
@@ -68,7 +77,7 @@ export async function httpCheck(
       passed: false,
       output: httpFailed(
         method,
-        String(options.url),
+        maskCredentials(String(options.url)),
         describeClientError(error),
       ),
     };
@@ -140,22 +149,19 @@ function request(
   readBody: boolean,
 ): Promise<HttpAnswer> {
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise<HttpAnswer>((resolve, reject) => {
+  let req: ClientRequest | undefined;
+  const answer = new Promise<HttpAnswer>((resolve, reject) => {
     // agent: false gives the request a connection of its own, sent with `Connection: close`.
-    const req = send(url, { method, headers, agent: false, signal }, (res) => {
-      if (!readBody) {
-        resolve({ status: res.statusCode ?? 0 });
-        req.destroy();
-        return;
-      }
-      readText(res).then((body) => {
-        resolve({ status: res.statusCode ?? 0, body });
-        req.destroy();
-      }, reject);
+    req = send(url, { method, headers, agent: false, signal }, (res) => {
+      const status = res.statusCode ?? 0;
+      if (!readBody) return resolve({ status });
+      readText(res).then((body) => resolve({ status, body }), reject);
     });
     req.on('error', reject);
     req.end();
   });
+  // Whatever happened, the connection is not needed any more.
+  return answer.finally(() => req?.destroy());
 }
 
 function readText(res: IncomingMessage): Promise<string> {

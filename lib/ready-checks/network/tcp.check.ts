@@ -1,11 +1,13 @@
 import { connect } from 'node:net';
 import { tcpConnected, tcpFailed } from '../../healthcheck.messages.js';
-import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
 import { abortable } from '../shared/abortable.js';
 import { describeNetworkError } from '../shared/network-error.describer.js';
 import { isNonEmptyString } from '../shared/own-options.validator.js';
 import { elapsedMs, roundMs } from '../shared/quantity.format.js';
-import { runnableReadyCheck } from '../shared/runnable-ready-check.js';
+import {
+  runnableReadyCheck,
+  type ReadyCheckOutcome,
+} from '../shared/runnable-ready-check.js';
 
 /** Options of `checks.tcp`. */
 export interface TcpCheckOptions {
@@ -29,7 +31,7 @@ export async function tcpCheck({
   host,
   port,
   signal,
-}: TcpRunOptions): Promise<HealthCheckOutcome> {
+}: TcpRunOptions): Promise<ReadyCheckOutcome> {
   const started = performance.now();
   const socket = connect({ host, port });
   const connected = new Promise<void>((resolve, reject) => {

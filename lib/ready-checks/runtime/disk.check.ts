@@ -4,7 +4,6 @@ import {
   diskUnreadable,
   outsideExpected,
 } from '../../healthcheck.messages.js';
-import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
 import { abortable } from '../shared/abortable.js';
 import { describeClientError } from '../shared/describe-client-error.js';
 import {
@@ -12,7 +11,10 @@ import {
   isPositiveNumber,
 } from '../shared/own-options.validator.js';
 import { formatBytes, trimDecimals } from '../shared/quantity.format.js';
-import { runnableReadyCheck } from '../shared/runnable-ready-check.js';
+import {
+  runnableReadyCheck,
+  type ReadyCheckOutcome,
+} from '../shared/runnable-ready-check.js';
 
 /** Options of `checks.disk`; give `path` and at least one of the two thresholds. */
 export interface DiskCheckOptions {
@@ -45,7 +47,7 @@ export interface DiskRunOptions extends DiskCheckOptions {
  */
 export async function diskCheck(
   options: DiskRunOptions,
-): Promise<HealthCheckOutcome> {
+): Promise<ReadyCheckOutcome> {
   const { path, signal } = options;
   let reading: DiskReading;
   try {

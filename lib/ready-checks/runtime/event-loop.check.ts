@@ -3,10 +3,12 @@ import {
   eventLoopNotSampledYet,
   outsideExpected,
 } from '../../healthcheck.messages.js';
-import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
 import { isPositiveNumber } from '../shared/own-options.validator.js';
 import { formatMs, roundMs } from '../shared/quantity.format.js';
-import { runnableReadyCheck } from '../shared/runnable-ready-check.js';
+import {
+  runnableReadyCheck,
+  type ReadyCheckOutcome,
+} from '../shared/runnable-ready-check.js';
 import {
   holdEventLoopDelayMonitor,
   sharedEventLoopDelayMonitor,
@@ -41,7 +43,7 @@ export interface EventLoopRunOptions extends EventLoopCheckOptions {
  */
 export async function eventLoopCheck(
   options: EventLoopRunOptions,
-): Promise<HealthCheckOutcome> {
+): Promise<ReadyCheckOutcome> {
   const percentile = options.percentile ?? DEFAULT_EVENT_LOOP_PERCENTILE;
   const monitor =
     options.monitor ??

@@ -1,9 +1,11 @@
 import { getHeapStatistics } from 'node:v8';
 import { heapMeasured, outsideExpected } from '../../healthcheck.messages.js';
-import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
 import { isPositiveNumber } from '../shared/own-options.validator.js';
 import { formatBytes, trimDecimals } from '../shared/quantity.format.js';
-import { runnableReadyCheck } from '../shared/runnable-ready-check.js';
+import {
+  runnableReadyCheck,
+  type ReadyCheckOutcome,
+} from '../shared/runnable-ready-check.js';
 
 /** Options of `checks.heap`; give at least one. */
 export interface HeapCheckOptions {
@@ -32,7 +34,7 @@ export interface HeapRunOptions extends HeapCheckOptions {
  */
 export async function heapCheck(
   options: HeapRunOptions,
-): Promise<HealthCheckOutcome> {
+): Promise<ReadyCheckOutcome> {
   const { used_heap_size: used, heap_size_limit: limit } = (
     options.readHeap ?? getHeapStatistics
   )();

@@ -1,8 +1,10 @@
 import { outsideExpected, rssMeasured } from '../../healthcheck.messages.js';
-import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
 import { isPositiveNumber } from '../shared/own-options.validator.js';
 import { formatBytes } from '../shared/quantity.format.js';
-import { runnableReadyCheck } from '../shared/runnable-ready-check.js';
+import {
+  runnableReadyCheck,
+  type ReadyCheckOutcome,
+} from '../shared/runnable-ready-check.js';
 
 /** Options of `checks.rss`. */
 export interface RssCheckOptions {
@@ -20,7 +22,7 @@ export interface RssRunOptions extends RssCheckOptions {
 /** Compares the resident set size of the process with `maxBytes`; the observed value is in bytes. */
 export async function rssCheck(
   options: RssRunOptions,
-): Promise<HealthCheckOutcome> {
+): Promise<ReadyCheckOutcome> {
   const rss = (options.readRss ?? process.memoryUsage.rss)();
   const measured = rssMeasured(formatBytes(rss));
   const passed = rss <= options.maxBytes;

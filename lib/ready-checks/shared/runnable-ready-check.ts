@@ -1,10 +1,18 @@
-import type {
-  HealthCheckContext,
-  HealthCheckOutcome,
-} from '../../interfaces/check.interface.js';
+import type { HealthCheckContext } from '../../interfaces/check.interface.js';
 import type { CommonCheckOptions } from '../health-check.definition.js';
 import { OwnOptions } from './own-options.validator.js';
 import { readyCheck, type ReadyCheckBuilder } from './ready-check.js';
+
+/** What a client-less ready-made check resolves with: an outcome the runner reads as it is. */
+export interface ReadyCheckOutcome {
+  passed: boolean;
+  /** A sentence for a person on call: what was measured, or what was tried and what came back. */
+  output: string;
+  /** The measurement, in `observedUnit`. */
+  observedValue?: number;
+  /** `ms`, `bytes`, `percent` or `ratio`. */
+  observedUnit?: string;
+}
 
 /** A builder of the `checks` namespace that also carries the check's logic, to call inside your own checks. */
 export type RunnableCheckBuilder<
@@ -12,7 +20,7 @@ export type RunnableCheckBuilder<
   RunOptions,
 > = ReadyCheckBuilder<Own> & {
   /** Runs the check once, outside the module's runner; resolves with the outcome, never rejects. */
-  readonly run: (options: RunOptions) => Promise<HealthCheckOutcome>;
+  readonly run: (options: RunOptions) => Promise<ReadyCheckOutcome>;
 };
 
 /** How one kind of client-less check is built. */
@@ -24,11 +32,11 @@ export interface RunnableCheckSpec<Own extends object, RunOptions> {
   /** Throws (through `OwnOptions`) when an own option is missing or invalid; runs when the builder is called. */
   validate: (options: OwnOptions) => void;
   /** The check's logic. */
-  run: (options: RunOptions) => Promise<HealthCheckOutcome>;
+  run: (options: RunOptions) => Promise<ReadyCheckOutcome>;
   /** Turns the own options into the function run on every check; by default `run({ ...own, signal })`. */
   create?: (
     own: Own,
-  ) => (context: HealthCheckContext) => Promise<HealthCheckOutcome>;
+  ) => (context: HealthCheckContext) => Promise<ReadyCheckOutcome>;
 }
 
 /**
