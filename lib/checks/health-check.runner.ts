@@ -1,19 +1,12 @@
 import {
   Inject,
   Injectable,
-  Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { hostname } from 'node:os';
-import {
-  HEALTHCHECK_RESOLVED_OPTIONS,
-  LOGGER_CONTEXT,
-} from '../healthcheck.constants.js';
-import {
-  applicationShuttingDown,
-  healthEventListenerFailed,
-} from '../healthcheck.messages.js';
+import { HEALTHCHECK_RESOLVED_OPTIONS } from '../healthcheck.constants.js';
+import { applicationShuttingDown } from '../healthcheck.messages.js';
 import type {
   HealthCheckFunction,
   HealthCheckOptions,
@@ -24,7 +17,6 @@ import type {
 import type { EnvSectionSource } from '../interfaces/environment.interface.js';
 import type {
   CheckSnapshot,
-  HealthEvent,
   HealthEventListener,
 } from '../interfaces/health-event.interface.js';
 import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.interface.js';
@@ -34,7 +26,7 @@ import { ReportSections } from '../report/report-sections.js';
 import { executeCheck, pendingResult, staleResult } from './check.executor.js';
 import { CheckRegistry, type RegisteredCheck } from './check.registry.js';
 import { damp, type Streak } from './damping.js';
-import { describeThrown } from './describe-thrown.js';
+import { HealthEventHub } from './health-event.hub.js';
 import { ReportCache } from './report.cache.js';
 import { StatusChangeTracker } from './status-change.tracker.js';
 
@@ -62,14 +54,13 @@ export class HealthCheckRunner
   implements OnApplicationBootstrap, OnApplicationShutdown
 {
   private readonly hostname = hostname();
-  private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly states = new Map<RegisteredCheck, CheckState>();
   private readonly shutdown = new AbortController();
   /** Sections added to the full report, like the seed library's `HealthCheck.add_section`. */
   private readonly sections: ReportSections;
   private readonly reports = new ReportCache();
   private readonly tracker: StatusChangeTracker;
-  private readonly listeners = new Set<HealthEventListener>();
+  private readonly events = new HealthEventHub();
   private bootstrapped = false;
 
   constructor(
@@ -83,7 +74,7 @@ export class HealthCheckRunner
       scrub: createScrubber(options.environment?.scrub),
     });
     this.tracker = new StatusChangeTracker((change) => {
-      this.emit(change);
+      this.events.emit(change);
       return options.onStatusChange?.(change);
     });
     registry.onAdd((check) => {
@@ -135,13 +126,12 @@ export class HealthCheckRunner
 
   /** Calls `listener` with every new result, status flip and the start of shutdown; returns the unsubscribe. */
   subscribe(listener: HealthEventListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.subscribe(listener);
   }
 
   /** Tells the transports that shutdown has begun (readiness fails from now on). */
   announceShutdown(): void {
-    this.emit({ type: 'shutdown' });
+    this.events.emit({ type: 'shutdown' });
   }
 
   /** Registers a check by hand, like the seed library's `add_check`; `options` override the module's. */
@@ -184,16 +174,6 @@ export class HealthCheckRunner
     for (const state of this.states.values()) clearTimeout(state.timer);
   }
 
-  private emit(event: HealthEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.logger.error(healthEventListenerFailed(describeThrown(error)));
-      }
-    }
-  }
-
   private stateOf(check: RegisteredCheck): CheckState {
     let state = this.states.get(check);
     if (!state) {
@@ -230,7 +210,7 @@ export class HealthCheckRunner
     state.result = result;
     state.placeholder = false;
     this.reports.invalidate();
-    this.emit({ type: 'result', name: check.name, result });
+    this.events.emit({ type: 'result', name: check.name, result });
     this.tracker.checkResult(check.name, previous, result);
     this.tracker.overallStatus(this.overallStatus());
   }

@@ -9,7 +9,7 @@ import type {
   ResolvedEnvironmentOptions,
   ResolvedHealthcheckOptions,
 } from '../interfaces/resolved-options.interface.js';
-import { resolveEnvironmentOptions } from '../options/healthcheck-options.resolver.js';
+import { resolveEnvironmentOptions } from '../options/environment-options.resolver.js';
 import { createScrubber, maskValues, type Scrubber } from './scrub.js';
 import { SectionRegistry } from '../sections/section.registry.js';
 import { evaluateSection } from '../sections/evaluate-section.js';

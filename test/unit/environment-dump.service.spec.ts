@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { EnvironmentDumpService } from '../../lib/environment/environment-dump.service.js';
 import { checkTimedOut } from '../../lib/healthcheck.messages.js';
 import type { HealthcheckModuleOptions } from '../../lib/index.js';
-import { resolveModuleOptions } from '../../lib/options/healthcheck-options.resolver.js';
+import { resolveModuleOptions } from '../../lib/options/module-options.resolver.js';
 import { SectionRegistry } from '../../lib/sections/section.registry.js';
 import { of } from 'rxjs';
 import { SCRUBBED_VALUE } from '../../lib/healthcheck.constants.js';

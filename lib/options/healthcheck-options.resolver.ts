@@ -1,2 +1,0 @@
-export { resolveEnvironmentOptions } from './environment-options.resolver.js';
-export { resolveModuleOptions } from './module-options.resolver.js';
