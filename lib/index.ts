@@ -49,3 +49,42 @@ export type {
   HealthCheckDefinition,
 } from './ready-checks/health-check.definition.js';
 export type { ReadyCheckBuilder } from './ready-checks/shared/ready-check.js';
+export type { ReadyCheckOutcome } from './ready-checks/shared/runnable-ready-check.js';
+export type {
+  DiskCheckOptions,
+  EventLoopCheckOptions,
+  HeapCheckOptions,
+  RssCheckOptions,
+} from './ready-checks/runtime/index.js';
+export type {
+  DnsCheckOptions,
+  HttpCheckOptions,
+  HttpStatusExpectation,
+  TcpCheckOptions,
+} from './ready-checks/network/index.js';
+export type { GrpcCheckOptions } from './ready-checks/grpc/index.js';
+export type {
+  DrizzleCheckOptions,
+  KnexCheckOptions,
+  MikroOrmCheckOptions,
+  Mysql2CheckOptions,
+  PgCheckOptions,
+  PrismaCheckOptions,
+  SequelizeCheckOptions,
+  TypeormCheckOptions,
+} from './ready-checks/sql/index.js';
+export type {
+  MongodbCheckOptions,
+  MongooseCheckOptions,
+} from './ready-checks/mongo/index.js';
+export type { RedisCheckOptions } from './ready-checks/redis/index.js';
+export type {
+  AmqpCheckOptions,
+  KafkaCheckOptions,
+  MicroserviceCheckOptions,
+  NatsCheckOptions,
+} from './ready-checks/brokers/index.js';
+export type {
+  GrpcHealthServer,
+  ServingStatus,
+} from './grpc/grpc-health.types.js';

@@ -46,6 +46,33 @@ import {
   type ReadyCheckBuilder,
   type ReportFormat,
   type ShowDetailsPredicate,
+  type AmqpCheckOptions,
+  type DiskCheckOptions,
+  type DnsCheckOptions,
+  type DrizzleCheckOptions,
+  type EventLoopCheckOptions,
+  type GrpcCheckOptions,
+  type GrpcHealthServer,
+  type HeapCheckOptions,
+  type HttpCheckOptions,
+  type HttpStatusExpectation,
+  type KafkaCheckOptions,
+  type KnexCheckOptions,
+  type MicroserviceCheckOptions,
+  type MikroOrmCheckOptions,
+  type MongodbCheckOptions,
+  type MongooseCheckOptions,
+  type Mysql2CheckOptions,
+  type NatsCheckOptions,
+  type PgCheckOptions,
+  type PrismaCheckOptions,
+  type ReadyCheckOutcome,
+  type RedisCheckOptions,
+  type RssCheckOptions,
+  type SequelizeCheckOptions,
+  type ServingStatus,
+  type TcpCheckOptions,
+  type TypeormCheckOptions,
 } from 'nestjs-healthcheck';
 
 /** Compiles only when `Actual` and `Expected` are the same type. */
@@ -222,4 +249,84 @@ export const typeAssertions = [
   assertType<
     Equals<Parameters<HealthCheckRunner['subscribe']>[0], HealthEventListener>
   >(),
+];
+
+/** Every ready-made check's own options can be named, as the builders take them. */
+export type ReadyCheckOptionTypes = [
+  Parameters<typeof checks.eventLoop>[1] extends EventLoopCheckOptions
+    ? true
+    : never,
+  Parameters<typeof checks.heap>[1] extends HeapCheckOptions ? true : never,
+  Parameters<typeof checks.rss>[1] extends RssCheckOptions ? true : never,
+  Parameters<typeof checks.disk>[1] extends DiskCheckOptions ? true : never,
+  Parameters<typeof checks.http>[1] extends HttpCheckOptions ? true : never,
+  Parameters<typeof checks.tcp>[1] extends TcpCheckOptions ? true : never,
+  Parameters<typeof checks.dns>[1] extends DnsCheckOptions ? true : never,
+  Parameters<typeof checks.grpc>[1] extends GrpcCheckOptions ? true : never,
+  Parameters<typeof checks.typeorm>[1] extends TypeormCheckOptions
+    ? true
+    : never,
+  Parameters<typeof checks.sequelize>[1] extends SequelizeCheckOptions
+    ? true
+    : never,
+  Parameters<typeof checks.mikroorm>[1] extends MikroOrmCheckOptions
+    ? true
+    : never,
+  Parameters<typeof checks.prisma>[1] extends PrismaCheckOptions ? true : never,
+  Parameters<typeof checks.drizzle>[1] extends DrizzleCheckOptions
+    ? true
+    : never,
+  Parameters<typeof checks.knex>[1] extends KnexCheckOptions ? true : never,
+  Parameters<typeof checks.pg>[1] extends PgCheckOptions ? true : never,
+  Parameters<typeof checks.mysql2>[1] extends Mysql2CheckOptions ? true : never,
+  Parameters<typeof checks.mongoose>[1] extends MongooseCheckOptions
+    ? true
+    : never,
+  Parameters<typeof checks.mongodb>[1] extends MongodbCheckOptions
+    ? true
+    : never,
+  Parameters<typeof checks.redis>[1] extends RedisCheckOptions ? true : never,
+  Parameters<typeof checks.amqp>[1] extends AmqpCheckOptions ? true : never,
+  Parameters<typeof checks.kafka>[1] extends KafkaCheckOptions ? true : never,
+  Parameters<typeof checks.nats>[1] extends NatsCheckOptions ? true : never,
+  Parameters<typeof checks.microservice>[1] extends MicroserviceCheckOptions
+    ? true
+    : never,
+];
+
+export const expectedStatus: HttpStatusExpectation = [200, 299];
+export const outcome: Promise<ReadyCheckOutcome> = checks.tcp.run({
+  host: '127.0.0.1',
+  port: 1,
+  signal: AbortSignal.timeout(100),
+});
+export const addGrpcHealth = (
+  service: GrpcHealthService,
+  server: GrpcHealthServer,
+): Promise<void> => service.addToServer(server);
+export const serving: ServingStatus = 'SERVING';
+export const readyCheckOptionTypes: ReadyCheckOptionTypes = [
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
 ];

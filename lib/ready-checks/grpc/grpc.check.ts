@@ -49,7 +49,7 @@ export interface GrpcRunOptions extends GrpcCheckOptions {
  * closed when the call ends or the signal aborts. SERVING passes; any other status, or an error, fails. The
  * observed value is the call's latency in ms. Needs the optional package @grpc/grpc-js.
  */
-export async function grpcCheck(
+export async function checkGrpc(
   options: GrpcRunOptions,
 ): Promise<ReadyCheckOutcome> {
   const { url, signal, service = '' } = options;
@@ -147,5 +147,5 @@ export const grpc = runnableReadyCheck<GrpcCheckOptions, GrpcRunOptions>({
       (value) => typeof value === 'boolean',
     );
   },
-  run: grpcCheck,
+  run: checkGrpc,
 });

@@ -1,7 +1,7 @@
 import { grpc } from './grpc.check.js';
 
 export {
-  grpcCheck,
+  checkGrpc,
   type GrpcCheckOptions,
   type GrpcRunOptions,
 } from './grpc.check.js';

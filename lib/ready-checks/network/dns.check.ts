@@ -52,7 +52,7 @@ const MAX_SHOWN_ANSWERS = 5;
  * wait. With either, sends a DNS query through a `dns.promises.Resolver` of its own, cancelled on abort. The
  * observed value is the time taken in ms.
  */
-export async function dnsCheck(
+export async function checkDns(
   options: DnsRunOptions,
 ): Promise<ReadyCheckOutcome> {
   const { hostname, signal } = options;
@@ -137,5 +137,5 @@ export const dns = runnableReadyCheck<DnsCheckOptions, DnsRunOptions>({
       areServers,
     );
   },
-  run: dnsCheck,
+  run: checkDns,
 });

@@ -63,7 +63,7 @@ interface HttpAnswer {
  * Sends one request on a connection of its own (no keep-alive pool), closed when the answer is read or the
  * signal aborts, and checks the status and, if asked, the body. The observed value is the latency in ms.
  */
-export async function httpCheck(
+export async function checkHttp(
   options: HttpRunOptions,
 ): Promise<ReadyCheckOutcome> {
   const { signal, expectBody } = options;
@@ -241,5 +241,5 @@ export const http = runnableReadyCheck<HttpCheckOptions, HttpRunOptions>({
     );
     options.check('headers', 'an object whose values are strings', isHeaders);
   },
-  run: httpCheck,
+  run: checkHttp,
 });

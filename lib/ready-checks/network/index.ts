@@ -3,20 +3,20 @@ import { http } from './http.check.js';
 import { tcp } from './tcp.check.js';
 
 export {
-  dnsCheck,
+  checkDns,
   DNS_RECORD_TYPES,
   type DnsCheckOptions,
   type DnsRecordType,
   type DnsRunOptions,
 } from './dns.check.js';
 export {
-  httpCheck,
+  checkHttp,
   type HttpCheckOptions,
   type HttpRunOptions,
 } from './http.check.js';
 export type { HttpStatusExpectation } from './http-status.expectation.js';
 export {
-  tcpCheck,
+  checkTcp,
   type TcpCheckOptions,
   type TcpRunOptions,
 } from './tcp.check.js';

@@ -27,7 +27,7 @@ export interface TcpRunOptions extends TcpCheckOptions {
  * Opens a TCP connection to `host:port` and closes it as soon as it is established (or when it fails or the
  * signal aborts). The observed value is the connect time in ms.
  */
-export async function tcpCheck({
+export async function checkTcp({
   host,
   port,
   signal,
@@ -76,5 +76,5 @@ export const tcp = runnableReadyCheck<TcpCheckOptions, TcpRunOptions>({
     );
     options.check('port', 'an integer port between 1 and 65535', isPort, true);
   },
-  run: tcpCheck,
+  run: checkTcp,
 });

@@ -45,7 +45,7 @@ export interface DiskRunOptions extends DiskCheckOptions {
  * compares it with `minFreeBytes` and/or `minFreePercent`. The observed value is the free percentage when
  * `minFreePercent` is set, else the free bytes.
  */
-export async function diskCheck(
+export async function checkDisk(
   options: DiskRunOptions,
 ): Promise<ReadyCheckOutcome> {
   const { path, signal } = options;
@@ -113,5 +113,5 @@ export const disk = runnableReadyCheck<DiskCheckOptions, DiskRunOptions>({
       isPositiveNumber(100),
     );
   },
-  run: diskCheck,
+  run: checkDisk,
 });

@@ -41,7 +41,7 @@ export interface EventLoopRunOptions extends EventLoopCheckOptions {
  * Compares a percentile of the event-loop delay (perf_hooks.monitorEventLoopDelay) over the latest window with
  * `maxDelayMs`. Before any delay was sampled it passes and says so.
  */
-export async function eventLoopCheck(
+export async function checkEventLoop(
   options: EventLoopRunOptions,
 ): Promise<ReadyCheckOutcome> {
   const percentile = options.percentile ?? DEFAULT_EVENT_LOOP_PERCENTILE;
@@ -100,14 +100,14 @@ export const eventLoop = runnableReadyCheck<
       isPositiveNumber(),
     );
   },
-  run: eventLoopCheck,
+  run: checkEventLoop,
   create(own) {
     const { monitor, release } = holdEventLoopDelayMonitor(
       own.percentile ?? DEFAULT_EVENT_LOOP_PERCENTILE,
       own.windowMs ?? DEFAULT_EVENT_LOOP_WINDOW_MS,
     );
     // The module calls `close` at shutdown.
-    return Object.assign(() => eventLoopCheck({ ...own, monitor }), {
+    return Object.assign(() => checkEventLoop({ ...own, monitor }), {
       close: release,
     });
   },

@@ -32,7 +32,7 @@ export interface HeapRunOptions extends HeapCheckOptions {
  * Compares the V8 heap in use with `maxUsedBytes` and/or `maxUsedRatio` of `heap_size_limit`. The observed
  * value is the used ratio (0..1).
  */
-export async function heapCheck(
+export async function checkHeap(
   options: HeapRunOptions,
 ): Promise<ReadyCheckOutcome> {
   const { used_heap_size: used, heap_size_limit: limit } = (
@@ -78,5 +78,5 @@ export const heap = runnableReadyCheck<HeapCheckOptions, HeapRunOptions>({
       isPositiveNumber(1),
     );
   },
-  run: heapCheck,
+  run: checkHeap,
 });

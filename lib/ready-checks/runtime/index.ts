@@ -4,13 +4,13 @@ import { heap } from './heap.check.js';
 import { rss } from './rss.check.js';
 
 export {
-  diskCheck,
+  checkDisk,
   type DiskCheckOptions,
   type DiskReading,
   type DiskRunOptions,
 } from './disk.check.js';
 export {
-  eventLoopCheck,
+  checkEventLoop,
   type EventLoopCheckOptions,
   type EventLoopRunOptions,
 } from './event-loop.check.js';
@@ -19,13 +19,13 @@ export type {
   EventLoopDelayWindow,
 } from './event-loop-delay.monitor.js';
 export {
-  heapCheck,
+  checkHeap,
   type HeapCheckOptions,
   type HeapReading,
   type HeapRunOptions,
 } from './heap.check.js';
 export {
-  rssCheck,
+  checkRss,
   type RssCheckOptions,
   type RssRunOptions,
 } from './rss.check.js';

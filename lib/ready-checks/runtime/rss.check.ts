@@ -20,7 +20,7 @@ export interface RssRunOptions extends RssCheckOptions {
 }
 
 /** Compares the resident set size of the process with `maxBytes`; the observed value is in bytes. */
-export async function rssCheck(
+export async function checkRss(
   options: RssRunOptions,
 ): Promise<ReadyCheckOutcome> {
   const rss = (options.readRss ?? process.memoryUsage.rss)();
@@ -48,5 +48,5 @@ export const rss = runnableReadyCheck<RssCheckOptions, RssRunOptions>({
       true,
     );
   },
-  run: rssCheck,
+  run: checkRss,
 });

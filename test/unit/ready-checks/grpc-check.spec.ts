@@ -12,7 +12,7 @@ import {
   grpcNotServing,
   invalidCheckOption,
 } from '../../../lib/healthcheck.messages.js';
-import { grpcCheck, grpcChecks } from '../../../lib/ready-checks/grpc/index.js';
+import { checkGrpc, grpcChecks } from '../../../lib/ready-checks/grpc/index.js';
 import { loadGrpcJs } from '../../../lib/ready-checks/grpc/grpc-js.loader.js';
 import {
   decodeHealthCheckResponse,
@@ -73,7 +73,7 @@ describe('checks.grpc against a grpc-health-check server', () => {
 
   it('passes on SERVING for the server as a whole and closes its channel', async () => {
     const before = openTcpSockets();
-    const outcome = await grpcCheck({ url, signal: signal() });
+    const outcome = await checkGrpc({ url, signal: signal() });
     expect(outcome).toMatchObject({ passed: true, observedUnit: 'ms' });
     expect(output(outcome)).toMatch(
       new RegExp(
@@ -85,13 +85,13 @@ describe('checks.grpc against a grpc-health-check server', () => {
 
   it('passes on SERVING for a named service', async () => {
     expect(
-      await grpcCheck({ url, service: 'orders', signal: signal() }),
+      await checkGrpc({ url, service: 'orders', signal: signal() }),
     ).toMatchObject({ passed: true });
   });
 
   it('fails on NOT_SERVING with the status name', async () => {
     expect(
-      await grpcCheck({ url, service: 'billing', signal: signal() }),
+      await checkGrpc({ url, service: 'billing', signal: signal() }),
     ).toEqual({
       passed: false,
       output: grpcNotServing('billing', url, 'NOT_SERVING'),
@@ -99,7 +99,7 @@ describe('checks.grpc against a grpc-health-check server', () => {
   });
 
   it('fails on a service the server does not know, with the gRPC status', async () => {
-    expect(await grpcCheck({ url, service: 'nope', signal: signal() })).toEqual(
+    expect(await checkGrpc({ url, service: 'nope', signal: signal() })).toEqual(
       {
         passed: false,
         output: grpcCheckFailed(
@@ -119,7 +119,7 @@ describe('checks.grpc against a grpc-health-check server', () => {
       throw new Error('no dependency expected');
     });
     expect(await run({ signal: signal() })).toMatchObject({ passed: true });
-    expect(grpc.run).toBe(grpcCheck);
+    expect(grpc.run).toBe(checkGrpc);
   });
 });
 
@@ -128,7 +128,7 @@ describe('checks.grpc when the server is not there', () => {
     const probe = createServer();
     const port = await listen(probe);
     await close(probe);
-    const outcome = await grpcCheck({
+    const outcome = await checkGrpc({
       url: `127.0.0.1:${port}`,
       signal: signal(),
     });
@@ -156,7 +156,7 @@ describe('checks.grpc when the server is not there', () => {
         () => controller.abort(new DOMException(TIMED_OUT, 'TimeoutError')),
         100,
       );
-      const outcome = await grpcCheck({ url, signal: controller.signal });
+      const outcome = await checkGrpc({ url, signal: controller.signal });
       clearTimeout(timer);
       expect(outcome).toEqual({
         passed: false,
@@ -207,7 +207,7 @@ describe('checks.grpc against a server whose health service never answers', () =
       () => controller.abort(new DOMException(TIMED_OUT, 'TimeoutError')),
       100,
     );
-    const outcome = await grpcCheck({ url, signal: controller.signal });
+    const outcome = await checkGrpc({ url, signal: controller.signal });
     clearTimeout(timer);
     expect(outcome).toEqual({
       passed: false,

@@ -14,10 +14,10 @@ import {
   unknownCheckOption,
 } from '../../../lib/healthcheck.messages.js';
 import {
-  dnsCheck,
-  httpCheck,
+  checkDns,
+  checkHttp,
   networkChecks,
-  tcpCheck,
+  checkTcp,
 } from '../../../lib/ready-checks/network/index.js';
 import {
   startDnsServer,
@@ -110,7 +110,7 @@ describe('checks.http', () => {
   });
 
   it('passes on a 2xx, reports the latency and leaves no connection open', async () => {
-    const outcome = await httpCheck({
+    const outcome = await checkHttp({
       url: `${base}/ok`,
       signal: new AbortController().signal,
     });
@@ -124,7 +124,7 @@ describe('checks.http', () => {
   });
 
   it('fails on a 503 with the status it got and the statuses it expected', async () => {
-    const outcome = await httpCheck({
+    const outcome = await checkHttp({
       url: `${base}/down`,
       signal: new AbortController().signal,
     });
@@ -140,14 +140,14 @@ describe('checks.http', () => {
   it('takes a status, a range or a predicate as expectStatus', async () => {
     const signal = new AbortController().signal;
     const url = `${base}/teapot`;
-    expect(await httpCheck({ url, signal, expectStatus: 418 })).toMatchObject({
+    expect(await checkHttp({ url, signal, expectStatus: 418 })).toMatchObject({
       passed: true,
     });
     expect(
-      await httpCheck({ url, signal, expectStatus: [400, 499] }),
+      await checkHttp({ url, signal, expectStatus: [400, 499] }),
     ).toMatchObject({ passed: true });
     expect(
-      await httpCheck({ url, signal, expectStatus: (status) => status < 400 }),
+      await checkHttp({ url, signal, expectStatus: (status) => status < 400 }),
     ).toEqual({
       passed: false,
       output: httpWrongStatus(
@@ -158,7 +158,7 @@ describe('checks.http', () => {
       ),
     });
     expect(
-      await httpCheck({ url, signal, method: 'head', expectStatus: 418 }),
+      await checkHttp({ url, signal, method: 'head', expectStatus: 418 }),
     ).toMatchObject({ passed: true, output: expect.stringMatching(/^HEAD /) });
   });
 
@@ -169,14 +169,14 @@ describe('checks.http', () => {
       (JSON.parse(body) as { status: string }).status === 'up';
     const dbUp = (body: string) =>
       (JSON.parse(body) as { db: string }).db === 'up';
-    expect(await httpCheck({ url, signal, expectBody: isUp })).toMatchObject({
+    expect(await checkHttp({ url, signal, expectBody: isUp })).toMatchObject({
       passed: true,
     });
-    expect(await httpCheck({ url, signal, expectBody: dbUp })).toEqual({
+    expect(await checkHttp({ url, signal, expectBody: dbUp })).toEqual({
       passed: false,
       output: `GET ${url}: status 200, but expectBody rejected the body "{\\"status\\":\\"up\\",\\"db\\":\\"down\\"}"`,
     });
-    const throwing = await httpCheck({
+    const throwing = await checkHttp({
       url: `${base}/ok`,
       signal,
       expectBody: (body) => JSON.parse(body) as boolean,
@@ -192,7 +192,7 @@ describe('checks.http', () => {
   it('fails at the signal on a server that never answers, and closes the connection', async () => {
     const before = openTcpSockets();
     const { signal } = timeoutSignal();
-    const outcome = await httpCheck({ url: `${base}/hang`, signal });
+    const outcome = await checkHttp({ url: `${base}/hang`, signal });
     expect(outcome).toEqual({
       passed: false,
       output: httpFailed('GET', `${base}/hang`, TIMED_OUT),
@@ -208,7 +208,7 @@ describe('checks.http', () => {
     const port = await closedPort();
     const url = `http://127.0.0.1:${port}/health`;
     expect(
-      await httpCheck({ url, signal: new AbortController().signal }),
+      await checkHttp({ url, signal: new AbortController().signal }),
     ).toEqual({
       passed: false,
       output: `GET ${url}: connect ECONNREFUSED 127.0.0.1:${port}`,
@@ -216,7 +216,7 @@ describe('checks.http', () => {
   });
 
   it('never shows credentials or the query string of the url', async () => {
-    const outcome = await httpCheck({
+    const outcome = await checkHttp({
       url: `http://user:s3cret@127.0.0.1:${new URL(base).port}/down?token=abc123`,
       signal: new AbortController().signal,
     });
@@ -239,7 +239,7 @@ describe('checks.http', () => {
     expect(await run({ signal: new AbortController().signal })).toMatchObject({
       passed: true,
     });
-    expect(http.run).toBe(httpCheck);
+    expect(http.run).toBe(checkHttp);
   });
 
   it('refuses options that cannot work when the builder is called', () => {
@@ -285,7 +285,7 @@ describe('checks.tcp', () => {
     const server = createServer();
     const port = await listen(server);
     try {
-      const outcome = await tcpCheck({
+      const outcome = await checkTcp({
         host: '127.0.0.1',
         port,
         signal: new AbortController().signal,
@@ -305,7 +305,7 @@ describe('checks.tcp', () => {
   it('fails on a closed port with the connect error', async () => {
     const port = await closedPort();
     expect(
-      await tcpCheck({
+      await checkTcp({
         host: '127.0.0.1',
         port,
         signal: new AbortController().signal,
@@ -330,7 +330,7 @@ describe('checks.tcp', () => {
     it('fails at the signal and destroys its socket', async () => {
       const before = openTcpSockets();
       const { signal } = timeoutSignal();
-      const outcome = await tcpCheck({
+      const outcome = await checkTcp({
         host: '127.0.0.1',
         port: listener.port,
         signal,
@@ -369,7 +369,7 @@ describe('checks.dns', () => {
   afterAll(() => server.close());
 
   it('resolves localhost through the system resolver', async () => {
-    const outcome = await dnsCheck({
+    const outcome = await checkDns({
       hostname: 'localhost',
       signal: new AbortController().signal,
     });
@@ -380,7 +380,7 @@ describe('checks.dns', () => {
   });
 
   it('sends a DNS query to the given servers', async () => {
-    const outcome = await dnsCheck({
+    const outcome = await checkDns({
       hostname: 'healthy.test',
       servers: [server.address],
       signal: new AbortController().signal,
@@ -394,7 +394,7 @@ describe('checks.dns', () => {
   });
 
   it('fails on a name that does not resolve', async () => {
-    const outcome = await dnsCheck({
+    const outcome = await checkDns({
       hostname: 'missing.test',
       servers: [server.address],
       signal: new AbortController().signal,
@@ -412,7 +412,7 @@ describe('checks.dns', () => {
   it('cancels the query when the signal aborts on a server that never answers', async () => {
     const asked = server.queries();
     const { signal } = timeoutSignal();
-    const outcome = await dnsCheck({
+    const outcome = await checkDns({
       hostname: 'hang.test',
       servers: [server.address],
       signal,
@@ -434,6 +434,6 @@ describe('checks.dns', () => {
     expect(() => dns('resolver', { hostname: '' })).toThrow(
       /option "hostname"/,
     );
-    expect(dns.run).toBe(dnsCheck);
+    expect(dns.run).toBe(checkDns);
   });
 });

@@ -14,10 +14,10 @@ import {
   type DelayHistogram,
 } from '../../../lib/ready-checks/runtime/event-loop-delay.monitor.js';
 import {
-  diskCheck,
-  eventLoopCheck,
-  heapCheck,
-  rssCheck,
+  checkDisk,
+  checkEventLoop,
+  checkHeap,
+  checkRss,
   runtimeChecks,
   type DiskReading,
   type EventLoopDelayReader,
@@ -52,7 +52,7 @@ function fixedDelay(delayMs: number, samples = 100): EventLoopDelayReader {
 
 describe('checks.eventLoop', () => {
   it('passes when the delay percentile is within maxDelayMs and reports it in ms', async () => {
-    const outcome = await eventLoopCheck({
+    const outcome = await checkEventLoop({
       maxDelayMs: 50,
       monitor: fixedDelay(12.345),
     });
@@ -65,7 +65,7 @@ describe('checks.eventLoop', () => {
   });
 
   it('fails above maxDelayMs, naming the percentile, the window and the limit', async () => {
-    const outcome = await eventLoopCheck({
+    const outcome = await checkEventLoop({
       maxDelayMs: 100,
       percentile: 95,
       monitor: fixedDelay(250),
@@ -79,7 +79,7 @@ describe('checks.eventLoop', () => {
   });
 
   it('passes and says so when nothing was sampled yet', async () => {
-    const outcome = await eventLoopCheck({
+    const outcome = await checkEventLoop({
       maxDelayMs: 1,
       monitor: fixedDelay(0, 0),
     });
@@ -99,7 +99,7 @@ describe('checks.eventLoop', () => {
       await sleep(40);
       busyWait(150);
       await sleep(40);
-      const outcome = await eventLoopCheck({ maxDelayMs: 100, monitor });
+      const outcome = await checkEventLoop({ maxDelayMs: 100, monitor });
       expect(outcome).toMatchObject({ passed: false, observedUnit: 'ms' });
       expect(
         (outcome as { observedValue: number }).observedValue,
@@ -209,7 +209,7 @@ describe('checks.eventLoop', () => {
         'windowMs',
       ]),
     );
-    expect(eventLoop.run).toBe(eventLoopCheck);
+    expect(eventLoop.run).toBe(checkEventLoop);
   });
   it('shares one histogram between built checks with the same settings and stops it when the last one closes', () => {
     type Closable = { close: () => void };
@@ -239,7 +239,7 @@ describe('checks.heap', () => {
   });
 
   it('passes under maxUsedRatio and reports the used ratio', async () => {
-    const outcome = await heapCheck({ maxUsedRatio: 0.9, readHeap });
+    const outcome = await checkHeap({ maxUsedRatio: 0.9, readHeap });
     expect(outcome).toEqual({
       passed: true,
       output: 'heap 900 MiB used, 87.9% of the 1 GiB limit',
@@ -249,13 +249,13 @@ describe('checks.heap', () => {
   });
 
   it('fails over either threshold and names every one it missed', async () => {
-    expect(await heapCheck({ maxUsedRatio: 0.8, readHeap })).toMatchObject({
+    expect(await checkHeap({ maxUsedRatio: 0.8, readHeap })).toMatchObject({
       passed: false,
       output:
         'heap 900 MiB used, 87.9% of the 1 GiB limit, expected at most 80% of the limit',
     });
     expect(
-      await heapCheck({ maxUsedRatio: 0.5, maxUsedBytes: 512 * MiB, readHeap }),
+      await checkHeap({ maxUsedRatio: 0.5, maxUsedBytes: 512 * MiB, readHeap }),
     ).toMatchObject({
       passed: false,
       output:
@@ -264,7 +264,7 @@ describe('checks.heap', () => {
   });
 
   it('reads the real V8 heap by default', async () => {
-    const outcome = await heapCheck({ maxUsedRatio: 1 });
+    const outcome = await checkHeap({ maxUsedRatio: 1 });
     expect(outcome).toMatchObject({ passed: true, observedUnit: 'ratio' });
   });
 
@@ -289,7 +289,7 @@ describe('checks.heap', () => {
 describe('checks.rss', () => {
   it('passes under maxBytes and reports bytes', async () => {
     expect(
-      await rssCheck({ maxBytes: 512 * MiB, readRss: () => 200 * MiB }),
+      await checkRss({ maxBytes: 512 * MiB, readRss: () => 200 * MiB }),
     ).toEqual({
       passed: true,
       output: 'rss 200 MiB',
@@ -300,7 +300,7 @@ describe('checks.rss', () => {
 
   it('fails over maxBytes', async () => {
     expect(
-      await rssCheck({ maxBytes: 512 * MiB, readRss: () => 600 * MiB }),
+      await checkRss({ maxBytes: 512 * MiB, readRss: () => 600 * MiB }),
     ).toMatchObject({
       passed: false,
       output: 'rss 600 MiB, expected at most 512 MiB',
@@ -328,7 +328,7 @@ describe('checks.disk', () => {
   const statfs = async () => reading;
 
   it('passes above minFreePercent and reports the free percentage', async () => {
-    expect(await diskCheck({ path: '/', minFreePercent: 10, statfs })).toEqual({
+    expect(await checkDisk({ path: '/', minFreePercent: 10, statfs })).toEqual({
       passed: true,
       output: diskFreeMeasured('12%', '/', '12 GiB', '100 GiB'),
       observedValue: 12,
@@ -338,7 +338,7 @@ describe('checks.disk', () => {
 
   it('fails below minFreePercent with a sentence for the person on call', async () => {
     expect(
-      await diskCheck({ path: '/', minFreePercent: 20, statfs }),
+      await checkDisk({ path: '/', minFreePercent: 20, statfs }),
     ).toMatchObject({
       passed: false,
       output: '12% free on / (12 GiB of 100 GiB), expected at least 20%',
@@ -347,7 +347,7 @@ describe('checks.disk', () => {
 
   it('compares free bytes and reports them when only minFreeBytes is set', async () => {
     expect(
-      await diskCheck({ path: '/data', minFreeBytes: 20 * GiB, statfs }),
+      await checkDisk({ path: '/data', minFreeBytes: 20 * GiB, statfs }),
     ).toEqual({
       passed: false,
       output: '12% free on /data (12 GiB of 100 GiB), expected at least 20 GiB',
@@ -357,7 +357,7 @@ describe('checks.disk', () => {
   });
 
   it('fails with the reason when the path cannot be read', async () => {
-    const outcome = await diskCheck({
+    const outcome = await checkDisk({
       path: '/no/such/dir',
       minFreeBytes: 1,
     });
@@ -369,7 +369,7 @@ describe('checks.disk', () => {
 
   it('stops waiting for a stuck file system when the signal aborts', async () => {
     const controller = new AbortController();
-    const pending = diskCheck({
+    const pending = checkDisk({
       path: '/mnt/nfs',
       minFreeBytes: 1,
       signal: controller.signal,
@@ -415,6 +415,6 @@ describe('checks.disk', () => {
     expect(() => disk('', { path: '/', minFreeBytes: 1 })).toThrow(
       /option "name"/,
     );
-    expect(disk.run).toBe(diskCheck);
+    expect(disk.run).toBe(checkDisk);
   });
 });
