@@ -9,7 +9,7 @@ import { HealthHistory } from '../history/health-history.service.js';
 import { historyResponse } from '../history/history.response.js';
 import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.interface.js';
 import { dashboardResponse } from '../ui/dashboard.response.js';
-import { serveEventStream } from '../ui/event-stream.js';
+import { EVENT_STREAM_HEADERS, serveEventStream } from '../ui/event-stream.js';
 import type { HealthReport } from '../interfaces/check.interface.js';
 import { ProbeService, type ProbeName } from '../probes/probe.service.js';
 import { HealthResponseFactory } from '../report/health-response.factory.js';
@@ -85,8 +85,16 @@ export class HealthEndpoints {
     return dashboardResponse();
   }
 
-  /** The dashboard's event stream, written to the raw Node.js response until the client or the app goes. */
+  /**
+   * The dashboard's event stream, written to the raw Node.js response until the client or the app goes; a HEAD
+   * request gets its headers only.
+   */
   events(request: unknown, response: ServerResponse): void {
+    if ((request as { method?: string }).method === 'HEAD') {
+      response.writeHead(200, EVENT_STREAM_HEADERS);
+      response.end();
+      return;
+    }
     serveEventStream(response, {
       runner: this.runner,
       history: this.statusHistory,

@@ -12,7 +12,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { describeThrown } from '../checks/describe-thrown.js';
 import {
   HEALTHCHECK_RESOLVED_OPTIONS,
@@ -48,6 +48,9 @@ export class HealthcheckServer
 {
   private readonly logger = new Logger(LOGGER_CONTEXT);
   private server?: Server;
+  private readonly sockets = new Set<Socket>();
+  /** Sockets with a request in progress; the others are closed at once when the server closes. */
+  private readonly busy = new Set<Socket>();
   private readonly match: (pathname: string) => HealthRoute | undefined;
   private readonly headers = new WeakMap<HttpResponse, OutgoingHttpHeaders>();
 
@@ -77,6 +80,7 @@ export class HealthcheckServer
       void this.handle(request, response);
     });
     this.drain.watch(server);
+    this.trackSockets(server);
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException) => {
         const host = settings.host ?? '0.0.0.0';
@@ -105,7 +109,9 @@ export class HealthcheckServer
     const closed = new Promise<void>((resolve) =>
       server.close(() => resolve()),
     );
-    server.closeIdleConnections();
+    for (const socket of this.sockets) {
+      if (!this.busy.has(socket)) socket.destroy();
+    }
     const grace = setTimeout(
       () => server.closeAllConnections(),
       CLOSE_GRACE_MS,
@@ -113,6 +119,28 @@ export class HealthcheckServer
     grace.unref();
     await closed;
     clearTimeout(grace);
+  }
+
+  /**
+   * Knows which connections are idle, including those that never sent a request (a browser's spare
+   * connection), which `closeIdleConnections()` leaves open.
+   */
+  private trackSockets(server: Server): void {
+    server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => {
+        this.sockets.delete(socket);
+        this.busy.delete(socket);
+      });
+    });
+    server.on(
+      'request',
+      (request: IncomingMessage, response: ServerResponse) => {
+        const { socket } = request;
+        this.busy.add(socket);
+        response.once('close', () => this.busy.delete(socket));
+      },
+    );
   }
 
   private async handle(

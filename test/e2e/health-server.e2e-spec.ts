@@ -6,8 +6,9 @@ import {
 } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
-import { Agent } from 'node:http';
-import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { Agent, Server } from 'node:http';
+import { connect, createServer } from 'node:net';
 import {
   environmentForbidden,
   environmentNeedsAuthorize,
@@ -293,6 +294,35 @@ describe('the health server', () => {
     const response = await rawRequest(port, '/environment');
     expect(response.status).toBe(403);
     expect(JSON.parse(response.body).error).toBe(environmentNeedsAuthorize);
+  });
+
+  it('answers HEAD on the event stream with its headers and ends it', async () => {
+    const port = await boot({
+      server: { port: 0, host: '127.0.0.1' },
+      ui: true,
+    });
+    const head = await rawRequest(port, '/healthcheck/events', {
+      method: 'HEAD',
+    });
+    expect(head.status).toBe(200);
+    expect(head.headers['content-type']).toMatch(/^text\/event-stream/);
+    expect(head.body).toBe('');
+  });
+
+  it('closes a connection that never sent a request at once, without waiting for the grace period', async () => {
+    const closeAll = jest.spyOn(Server.prototype, 'closeAllConnections');
+    try {
+      const port = await boot({ server: { port: 0, host: '127.0.0.1' } });
+      const spare = connect(port, '127.0.0.1');
+      await once(spare, 'connect');
+      const spareClosed = once(spare, 'close');
+      await context!.close();
+      context = undefined;
+      await spareClosed;
+      expect(closeAll).not.toHaveBeenCalled();
+    } finally {
+      closeAll.mockRestore();
+    }
   });
 
   it('stops bootstrap with a message naming a port already in use', async () => {

@@ -7,6 +7,7 @@ import type { HealthCheckFunction } from '../../lib/interfaces/check.interface.j
 import type { HealthCheckDefinition } from '../../lib/ready-checks/health-check.definition.js';
 import {
   acceptsConnections,
+  freeze,
   freePort,
   run,
   tempDir,
@@ -21,8 +22,8 @@ export interface BrokerServer {
   stop(): Promise<void>;
   /** Starts it again on the same port. */
   start(): Promise<void>;
-  /** Freezes the server process (SIGSTOP): connections stay open, nothing answers. */
-  pause(): void;
+  /** Freezes the server process (SIGSTOP, until it is stopped): connections stay open, nothing answers. */
+  pause(): Promise<void>;
   /** Lets it run again (SIGCONT). */
   resume(): void;
   /** Stops it for good, with whatever it needed (epmd), and removes its directory. */
@@ -121,7 +122,10 @@ function serverHandle(
       await stopChild(child);
       child = undefined;
     },
-    pause: () => signal('SIGSTOP'),
+    pause: async () => {
+      if (!child?.pid) throw new Error('the server is not running');
+      await freeze(child.pid);
+    },
     resume: () => signal('SIGCONT'),
     dispose: async () => {
       await stopChild(child);

@@ -39,10 +39,10 @@ async function runMany(check: Check, times: number): Promise<number> {
 /** Two runs while the server is frozen: both fail at the time-out, not later. */
 async function expectTimeoutsWhilePaused(
   check: Check,
-  pause: () => void,
+  pause: () => Promise<void>,
   resume: () => void,
 ): Promise<void> {
-  pause();
+  await pause();
   try {
     for (let i = 0; i < 2; i += 1) {
       const outcome = await runWithTimeout(check, 300);

@@ -118,7 +118,7 @@ describe.each(clients)(
     });
 
     it('fails at the time-out while the server hangs, and the client works after SIGCONT', async () => {
-      server.pause();
+      await server.pause();
       try {
         for (let i = 0; i < 2; i += 1) {
           const outcome = await runWithTimeout(check, 300);

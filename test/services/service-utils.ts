@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,4 +62,17 @@ export function acceptsConnections(port: number): Promise<boolean> {
     socket.once('error', () => resolve(false));
     socket.connect(port, '127.0.0.1');
   });
+}
+
+/** Sends SIGSTOP to `pid` and waits until the kernel shows it stopped (state `T`), so nothing it does is in flight. */
+export async function freeze(pid: number): Promise<void> {
+  process.kill(pid, 'SIGSTOP');
+  await waitFor(
+    `process ${pid} to stop`,
+    async () => {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      return /\) T /.test(stat);
+    },
+    5_000,
+  );
 }

@@ -3,6 +3,7 @@ import { chown, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   acceptsConnections,
+  freeze,
   freePort,
   run,
   tempDir,
@@ -89,9 +90,9 @@ export async function startPostgres(): Promise<SqlServer> {
     // The postmaster first, so that it forks no new backend while its children are being frozen.
     pause: async () => {
       const main = await postmaster();
-      process.kill(main, 'SIGSTOP');
+      await freeze(main);
       paused = [main, ...(await children(main))];
-      for (const pid of paused.slice(1)) process.kill(pid, 'SIGSTOP');
+      for (const pid of paused.slice(1)) await freeze(pid);
     },
     resume: async () => {
       for (const pid of [...paused].reverse()) process.kill(pid, 'SIGCONT');
@@ -161,7 +162,7 @@ export async function startMariadb(): Promise<SqlServer> {
     start,
     stop,
     pause: async () => {
-      server?.kill('SIGSTOP');
+      if (server?.pid) await freeze(server.pid);
     },
     resume: async () => {
       server?.kill('SIGCONT');
