@@ -56,7 +56,7 @@ export class HealthCheckRunner
   private readonly hostname = hostname();
   private readonly states = new Map<RegisteredCheck, CheckState>();
   private readonly shutdown = new AbortController();
-  /** Sections added to the full report, like the seed library's `HealthCheck.add_section`. */
+  /** Sections added to the full report, like the Python library's `HealthCheck.add_section`. */
   private readonly sections: ReportSections;
   private readonly reports = new ReportCache();
   private readonly tracker: StatusChangeTracker;
@@ -134,7 +134,7 @@ export class HealthCheckRunner
     this.events.emit({ type: 'shutdown' });
   }
 
-  /** Registers a check by hand, like the seed library's `add_check`; `options` override the module's. */
+  /** Registers a check by hand, like the Python library's `add_check`; `options` override the module's. */
   addCheck(
     name: string,
     check: HealthCheckFunction,
@@ -149,7 +149,7 @@ export class HealthCheckRunner
   }
 
   /**
-   * Adds a top-level key to the full report, like the seed library's `add_section`: a value, or a function
+   * Adds a top-level key to the full report, like the Python library's `add_section`: a value, or a function
    * (sync, Promise or Observable) evaluated when the report is rebuilt, and at least once per `successTtl`.
    * Secrets in it are scrubbed as in the environment dump.
    */

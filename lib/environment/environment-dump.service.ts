@@ -59,7 +59,7 @@ export class EnvironmentDumpService {
     return dump;
   }
 
-  /** Adds a section, like the seed library's `add_section`: a value, or a function producing one. */
+  /** Adds a section, like the Python library's `add_section`: a value, or a function producing one. */
   addSection(name: string, section: EnvSectionSource): void {
     this.registry.add(
       name,

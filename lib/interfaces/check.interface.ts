@@ -6,7 +6,7 @@ export interface HealthCheckContext {
 }
 
 /**
- * The shapes a check may return: the seed's `[passed, output]` tuple, an object, or a bare boolean. The object
+ * The shapes a check may return: the Python library's `[passed, output]` tuple, an object, or a bare boolean. The object
  * may carry a measurement (`observedValue`, `observedUnit`), shown in the IETF format.
  */
 export type HealthCheckOutcome =
@@ -65,7 +65,7 @@ export interface HealthCheckSelection {
   exclude?: readonly string[];
 }
 
-/** One check's entry in the report, keys as in the seed library. */
+/** One check's entry in the report, keys as in the Python library. */
 export interface HealthCheckResult {
   checker: string;
   output: unknown;

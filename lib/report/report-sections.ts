@@ -16,7 +16,7 @@ export interface ReportSectionsOptions {
 }
 
 /**
- * The extra top-level keys of the full report (the seed library's `add_section`), scrubbed like the
+ * The extra top-level keys of the full report (the Python library's `add_section`), scrubbed like the
  * environment dump. A function section is evaluated when the report is rebuilt, at most once per `maxAgeMs`.
  */
 export class ReportSections {
