@@ -14,12 +14,11 @@ import {
   BackgroundChecks,
   CheckSwitch,
   OnDemandChecks,
-  openStream,
-  type StreamClient,
   waitFor,
   X_RUNBOOK,
   xOutput,
 } from '../fixtures/over-time.fixture.js';
+import { openEventStream, type SseClient } from '../fixtures/ui-sse-client.js';
 import { createApp, healthcheckApps, PLATFORMS } from './platforms.js';
 
 /** A history entry or `change` event as the wire carries it. */
@@ -71,11 +70,15 @@ describe.each(PLATFORMS)('health over time (%s)', (platform) => {
   ): Promise<void> {
     const runner = app.get(HealthCheckRunner);
     const subscriptions = countSubscriptions(runner);
-    const stream: StreamClient = await openStream(port, '/healthcheck/events');
+    const stream = await openEventStream(
+      `http://127.0.0.1:${port}/healthcheck/events`,
+    );
     try {
-      expect(stream.status).toBe(200);
-      expect(stream.headers['content-type']).toMatch(/^text\/event-stream/);
-      expect(stream.headers['x-accel-buffering']).toBe('no');
+      expect(stream.response.statusCode).toBe(200);
+      expect(stream.response.headers['content-type']).toMatch(
+        /^text\/event-stream/,
+      );
+      expect(stream.response.headers['x-accel-buffering']).toBe('no');
       const snapshot = await stream.next<{
         title: string;
         checks: { name: string }[];
@@ -109,7 +112,7 @@ describe.each(PLATFORMS)('health over time (%s)', (platform) => {
     } finally {
       stream.close();
     }
-    await stream.closed;
+    await stream.ended;
     await waitFor(
       () => subscriptions() === 0,
       'the stream unsubscribes from the runner',
@@ -164,16 +167,18 @@ describe.each(PLATFORMS)('health over time (%s)', (platform) => {
       })
       class AppModule {}
       const app = await createApp(AppModule, platform);
-      let stream: StreamClient | undefined;
+      let stream: SseClient | undefined;
       try {
         const port = await listen(app);
-        stream = await openStream(port, '/healthcheck/events');
+        stream = await openEventStream(
+          `http://127.0.0.1:${port}/healthcheck/events`,
+        );
         await stream.next('snapshot');
       } finally {
         await app.close();
       }
       await stream!.next('shutdown');
-      await stream!.closed;
+      await stream!.ended;
     });
   });
 
