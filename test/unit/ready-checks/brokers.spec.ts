@@ -46,6 +46,7 @@ import {
 import { isNatsConnection } from '../../../lib/ready-checks/brokers/nats-client.js';
 import type { HealthCheckOutcome } from '../../../lib/interfaces/check.interface.js';
 import type { DependencyResolver } from '../../../lib/ready-checks/health-check.definition.js';
+import { closedPort, passThrough } from '../../support/ready-check.helpers.js';
 
 /** The pure checks answer `{ passed, output, … }`; their declared type is the wider HealthCheckOutcome. */
 type Outcome = {
@@ -62,26 +63,6 @@ const checkAmqp = typed(rawCheckAmqp);
 const checkKafka = typed(rawCheckKafka);
 const checkMicroservice = typed(rawCheckMicroservice);
 const checkNats = typed(rawCheckNats);
-
-const passThrough: DependencyResolver = (
-  option,
-  value,
-  isInstance,
-  expected,
-) => {
-  if (!isInstance(value)) throw new Error(`${option}: expected ${expected}`);
-  return value;
-};
-
-/** A loopback port nothing listens on. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const aborted = (message: string): AbortSignal =>
   AbortSignal.abort(new Error(message));

@@ -31,6 +31,7 @@ import {
   startStoppedListener,
   type StoppedListener,
 } from '../../fixtures/ready-checks/stopped-listener.fixture.js';
+import { closedPort } from '../../support/ready-check.helpers.js';
 
 const { http, tcp, dns } = networkChecks;
 const TIMED_OUT = 'timed out after 100 ms';
@@ -61,14 +62,6 @@ const connections = (server: Server | HttpServer): Promise<number> =>
       error ? reject(error) : resolve(count),
     ),
   );
-
-/** A port on 127.0.0.1 with nothing listening. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  const port = await listen(server);
-  await close(server);
-  return port;
-}
 
 function output(outcome: unknown): string {
   return String((outcome as { output: unknown }).output);

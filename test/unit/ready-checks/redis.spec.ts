@@ -18,6 +18,7 @@ import {
 } from '../../../lib/ready-checks/redis/redis.check.js';
 import type { HealthCheckOutcome } from '../../../lib/interfaces/check.interface.js';
 import type { DependencyResolver } from '../../../lib/ready-checks/health-check.definition.js';
+import { closedPort, passThrough } from '../../support/ready-check.helpers.js';
 
 /** The pure checks answer `{ passed, output, … }`; their declared type is the wider HealthCheckOutcome. */
 type Outcome = {
@@ -31,26 +32,6 @@ const typed = <A extends unknown[]>(
 ): ((...args: A) => Promise<Outcome>) =>
   check as (...args: A) => Promise<Outcome>;
 const checkRedis = typed(rawCheckRedis);
-
-const passThrough: DependencyResolver = (
-  option,
-  value,
-  isInstance,
-  expected,
-) => {
-  if (!isInstance(value)) throw new Error(`${option}: expected ${expected}`);
-  return value;
-};
-
-/** A loopback port nothing listens on. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function until(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !condition(); i += 1) {
