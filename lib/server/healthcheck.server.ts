@@ -48,9 +48,8 @@ export class HealthcheckServer
 {
   private readonly logger = new Logger(LOGGER_CONTEXT);
   private server?: Server;
-  private readonly sockets = new Set<Socket>();
-  /** Sockets with a request in progress; the others are closed at once when the server closes. */
-  private readonly busy = new Set<Socket>();
+  /** Connections that have not sent a request yet, which `closeIdleConnections()` would leave open. */
+  private readonly unused = new Set<Socket>();
   private readonly match: (pathname: string) => HealthRoute | undefined;
   private readonly headers = new WeakMap<HttpResponse, OutgoingHttpHeaders>();
 
@@ -76,11 +75,16 @@ export class HealthcheckServer
   async onApplicationBootstrap(): Promise<void> {
     const settings = this.options.server;
     if (!settings) return;
+    // One request listener does the bookkeeping too: every extra listener costs each probe.
     const server = createServer((request, response) => {
+      this.unused.delete(request.socket);
+      if (this.drain.active) response.setHeader('Connection', 'close');
       void this.handle(request, response);
     });
-    this.drain.watch(server);
-    this.trackSockets(server);
+    server.on('connection', (socket: Socket) => {
+      this.unused.add(socket);
+      socket.once('close', () => this.unused.delete(socket));
+    });
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException) => {
         const host = settings.host ?? '0.0.0.0';
@@ -109,9 +113,8 @@ export class HealthcheckServer
     const closed = new Promise<void>((resolve) =>
       server.close(() => resolve()),
     );
-    for (const socket of this.sockets) {
-      if (!this.busy.has(socket)) socket.destroy();
-    }
+    for (const socket of this.unused) socket.destroy();
+    server.closeIdleConnections();
     const grace = setTimeout(
       () => server.closeAllConnections(),
       CLOSE_GRACE_MS,
@@ -119,28 +122,6 @@ export class HealthcheckServer
     grace.unref();
     await closed;
     clearTimeout(grace);
-  }
-
-  /**
-   * Knows which connections are idle, including those that never sent a request (a browser's spare
-   * connection), which `closeIdleConnections()` leaves open.
-   */
-  private trackSockets(server: Server): void {
-    server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => {
-        this.sockets.delete(socket);
-        this.busy.delete(socket);
-      });
-    });
-    server.on(
-      'request',
-      (request: IncomingMessage, response: ServerResponse) => {
-        const { socket } = request;
-        this.busy.add(socket);
-        response.once('close', () => this.busy.delete(socket));
-      },
-    );
   }
 
   private async handle(
