@@ -87,6 +87,16 @@ export class HealthCheckRunner
    * Without a selection the report covers every check. Throws UnknownSelectionError for an unknown check or tag.
    */
   async run(selection?: HealthCheckSelection): Promise<HealthReport> {
+    return this.current(selection);
+  }
+
+  /**
+   * As `run`, but answers synchronously when nothing had to run and no section is being evaluated: the
+   * transports' hot path, which a cached report should not cost a promise.
+   */
+  current(
+    selection?: HealthCheckSelection,
+  ): HealthReport | Promise<HealthReport> {
     const checks = this.registry.select(selection);
     const now = Date.now();
     let pending: Promise<void>[] | undefined;
@@ -98,8 +108,8 @@ export class HealthCheckRunner
         (pending ??= []).push(this.refresh(check, state));
       }
     }
-    if (pending) await Promise.all(pending);
-    return this.reportFor(selection, checks);
+    if (!pending) return this.reportFor(selection, checks);
+    return Promise.all(pending).then(() => this.reportFor(selection, checks));
   }
 
   /**

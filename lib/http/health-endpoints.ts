@@ -42,25 +42,26 @@ export class HealthEndpoints {
     check: QueryValue,
     exclude: QueryValue,
     request: unknown,
-  ): Promise<HttpResponse> {
-    if (Array.isArray(check)) {
-      return Promise.resolve(this.responses.error(400, oneCheckOnly));
-    }
+  ): HttpResponse | Promise<HttpResponse> {
+    if (Array.isArray(check)) return this.responses.error(400, oneCheckOnly);
     const excluded = exclude === undefined ? undefined : [exclude].flat();
     return this.answer(
-      () => this.runner.run({ check, exclude: excluded }),
+      () => this.runner.current({ check, exclude: excluded }),
       request,
     );
   }
 
   /** One of the Kubernetes probes. */
-  probe(probe: ProbeName, request: unknown): Promise<HttpResponse> {
+  probe(
+    probe: ProbeName,
+    request: unknown,
+  ): HttpResponse | Promise<HttpResponse> {
     return this.answer(() => this.probes[probe](), request);
   }
 
   /** The checks tagged `tag`. */
-  group(tag: string, request: unknown): Promise<HttpResponse> {
-    return this.answer(() => this.runner.run({ tag }), request);
+  group(tag: string, request: unknown): HttpResponse | Promise<HttpResponse> {
+    return this.answer(() => this.runner.current({ tag }), request);
   }
 
   /** The scrubbed environment dump. */
@@ -115,15 +116,28 @@ export class HealthEndpoints {
     return this.responses.error(status, message);
   }
 
-  private async answer(
-    getReport: () => Promise<HealthReport>,
+  /** The response to a report; synchronous when the report is (a warm cache). */
+  private answer(
+    getReport: () => HealthReport | Promise<HealthReport>,
     request: unknown,
-  ): Promise<HttpResponse> {
+  ): HttpResponse | Promise<HttpResponse> {
+    let report: HealthReport | Promise<HealthReport>;
     try {
-      return this.responses.create(await getReport(), request);
+      report = getReport();
     } catch (error) {
-      if (!(error instanceof UnknownSelectionError)) throw error;
-      return this.responses.error(404, error.message);
+      return this.unknownSelection(error);
     }
+    return report instanceof Promise
+      ? report.then(
+          (settled) => this.responses.create(settled, request),
+          (error: unknown) => this.unknownSelection(error),
+        )
+      : this.responses.create(report, request);
+  }
+
+  /** The 404 for an unknown check or tag; anything else is rethrown. */
+  private unknownSelection(error: unknown): HttpResponse {
+    if (!(error instanceof UnknownSelectionError)) throw error;
+    return this.responses.error(404, error.message);
   }
 }

@@ -27,17 +27,23 @@ export class ProbeService implements OnModuleDestroy {
     private readonly options: ResolvedHealthcheckOptions,
   ) {}
 
-  liveness(): Promise<HealthReport> {
-    return this.runner.run({ tag: 'liveness' });
+  liveness(): HealthReport | Promise<HealthReport> {
+    return this.runner.current({ tag: 'liveness' });
   }
 
-  async readiness(): Promise<HealthReport> {
-    return this.shutdownReport ?? this.runner.run({ tag: 'readiness' });
+  readiness(): HealthReport | Promise<HealthReport> {
+    return this.shutdownReport ?? this.runner.current({ tag: 'readiness' });
   }
 
-  async startup(): Promise<HealthReport> {
+  startup(): HealthReport | Promise<HealthReport> {
     if (this.startupPassed) return this.startupPassed;
-    const report = await this.runner.run({ tag: 'startup' });
+    const report = this.runner.current({ tag: 'startup' });
+    return report instanceof Promise
+      ? report.then((settled) => this.latchStartup(settled))
+      : this.latchStartup(report);
+  }
+
+  private latchStartup(report: HealthReport): HealthReport {
     if (report.status === 'success') this.startupPassed = report;
     return report;
   }

@@ -79,7 +79,7 @@ export class HealthcheckServer
     const server = createServer((request, response) => {
       this.unused.delete(request.socket);
       if (this.drain.active) response.setHeader('Connection', 'close');
-      void this.handle(request, response);
+      this.handle(request, response);
     });
     server.on('connection', (socket: Socket) => {
       this.unused.add(socket);
@@ -124,29 +124,39 @@ export class HealthcheckServer
     clearTimeout(grace);
   }
 
-  private async handle(
-    request: IncomingMessage,
-    response: ServerResponse,
-  ): Promise<void> {
+  /** Answers a request; a warm cache is answered without a promise. */
+  private handle(request: IncomingMessage, response: ServerResponse): void {
+    let prepared: ReturnType<HealthcheckServer['answer']>;
     try {
-      const prepared = await this.answer(request, response);
-      if (prepared) this.send(response, prepared);
+      prepared = this.answer(request, response);
     } catch (error) {
-      const message = healthRouteFailed(describeThrown(error));
-      this.logger.error(message);
-      if (!response.headersSent) {
-        this.send(response, this.endpoints.error(500, message));
-      } else {
-        response.destroy();
-      }
+      return this.fail(response, error);
+    }
+    if (prepared instanceof Promise) {
+      prepared.then(
+        (settled) => settled && this.send(response, settled),
+        (error: unknown) => this.fail(response, error),
+      );
+    } else if (prepared) {
+      this.send(response, prepared);
+    }
+  }
+
+  private fail(response: ServerResponse, error: unknown): void {
+    const message = healthRouteFailed(describeThrown(error));
+    this.logger.error(message);
+    if (!response.headersSent) {
+      this.send(response, this.endpoints.error(500, message));
+    } else {
+      response.destroy();
     }
   }
 
   /** The response to a request; undefined when the route answered on its own (a stream). */
-  private async answer(
+  private answer(
     request: IncomingMessage,
     response: ServerResponse,
-  ): Promise<HttpResponse | undefined> {
+  ): HttpResponse | Promise<HttpResponse> | undefined {
     const url = request.url ?? '/';
     const queryStart = url.indexOf('?');
     const pathname = queryStart === -1 ? url : url.slice(0, queryStart);
@@ -199,8 +209,10 @@ export class HealthcheckServer
       this.headers.set(prepared, headers);
     }
     const body = renderBody(prepared);
-    response.setHeader('Content-Length', Buffer.byteLength(body));
-    response.writeHead(prepared.status, headers);
+    response.writeHead(prepared.status, {
+      ...headers,
+      'Content-Length': Buffer.byteLength(body),
+    });
     response.end(body);
   }
 }

@@ -114,7 +114,7 @@ describe.each(PLATFORMS)('health report over HTTP (%s)', (platform) => {
   it('runs a check once for 200 requests waiting on a cold cache at the same time', async () => {
     const agent = await boot({}, [GatedCheck]);
     const runner = apps.app.get(HealthCheckRunner);
-    const run = jest.spyOn(runner, 'run');
+    const run = jest.spyOn(runner, 'current');
     const responses = Promise.all(
       Array.from({ length: 200 }, () => agent.get('/healthcheck')),
     );
