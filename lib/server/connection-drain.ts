@@ -1,6 +1,5 @@
 import {
   Injectable,
-  type OnApplicationBootstrap,
   type OnApplicationShutdown,
   Optional,
 } from '@nestjs/common';
@@ -11,14 +10,13 @@ import { HealthCheckRunner } from '../checks/health-check.runner.js';
 /**
  * From the moment shutdown begins, every response of the application's HTTP server and of the health server
  * carries `Connection: close`, so keep-alive clients reconnect elsewhere during the shutdown delay instead of
- * meeting a closed socket afterwards.
+ * meeting a closed socket afterwards. Until then it costs the application's requests nothing: its listener is
+ * added when shutdown begins.
  */
 @Injectable()
-export class ConnectionDrain
-  implements OnApplicationBootstrap, OnApplicationShutdown
-{
+export class ConnectionDrain implements OnApplicationShutdown {
   private draining = false;
-  private readonly watched = new Set<Server>();
+  private appServer?: Server;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -26,7 +24,7 @@ export class ConnectionDrain
     @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {
     this.unsubscribe = runner.subscribe((event) => {
-      if (event.type === 'shutdown') this.draining = true;
+      if (event.type === 'shutdown') this.begin();
     });
   }
 
@@ -35,33 +33,26 @@ export class ConnectionDrain
     return this.draining;
   }
 
-  /** Adds `Connection: close` to the responses of `server` once shutdown has begun. */
-  watch(server: Server): void {
-    if (this.watched.has(server)) return;
-    this.watched.add(server);
-    server.prependListener('request', this.onRequest);
+  onApplicationShutdown(): void {
+    this.unsubscribe();
+    this.appServer?.off('request', this.onRequest);
+    this.appServer = undefined;
   }
 
-  onApplicationBootstrap(): void {
+  private begin(): void {
+    this.draining = true;
     const server = this.adapterHost?.httpAdapter?.getHttpServer?.() as
       Server | undefined;
     if (server && typeof server.prependListener === 'function') {
-      this.watch(server);
+      this.appServer = server;
+      server.prependListener('request', this.onRequest);
     }
-  }
-
-  onApplicationShutdown(): void {
-    this.unsubscribe();
-    for (const server of this.watched) {
-      server.off('request', this.onRequest);
-    }
-    this.watched.clear();
   }
 
   private readonly onRequest = (
     _request: IncomingMessage,
     response: ServerResponse,
   ): void => {
-    if (this.draining) response.setHeader('Connection', 'close');
+    response.setHeader('Connection', 'close');
   };
 }
