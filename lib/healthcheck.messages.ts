@@ -160,13 +160,6 @@ export const readyCheckMissingOption = (
 ): string =>
   `checks.${kind}() needs the option "${option}": ${expected}, or the DI token of one.`;
 
-export const readyCheckUnknownOption = (
-  kind: string,
-  option: string,
-  known: readonly string[],
-): string =>
-  `checks.${kind}() has no option "${option}"; it takes ${known.map((key) => `"${key}"`).join(', ')} and the usual check options.`;
-
 export const roundTripAnswered = (what: string, ms: number): string =>
   `${what} answered in ${ms.toFixed(1)} ms`;
 

@@ -66,7 +66,7 @@ async function openAndClose(
 
 /** `checks.amqp(name, { client })`: a round trip on an amqplib connection or channel that declares nothing. */
 export const amqp = Object.assign(
-  readyCheck<AmqpCheckOptions>('amqp', (own, resolve) => {
+  readyCheck<AmqpCheckOptions>('amqp', ['client'], (own, resolve) => {
     const client = resolve(
       'client',
       clientOption('amqp', own, 'client', AMQP_CLIENT_EXPECTED),

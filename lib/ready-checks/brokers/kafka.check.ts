@@ -92,7 +92,7 @@ type KafkaClusterLike = Awaited<ReturnType<KafkaAdminLike['describeCluster']>>;
  * check function carries `close()`, which disconnects an Admin the check made.
  */
 export const kafka = Object.assign(
-  readyCheck<KafkaCheckOptions>('kafka', (own, resolve) => {
+  readyCheck<KafkaCheckOptions>('kafka', ['client'], (own, resolve) => {
     const client = resolve(
       'client',
       clientOption('kafka', own, 'client', KAFKA_CLIENT_EXPECTED),

@@ -2,7 +2,6 @@ import { inspect } from 'node:util';
 import {
   microservicePatternMissing,
   readyCheckMissingOption,
-  readyCheckUnknownOption,
 } from '../../healthcheck.messages.js';
 import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
 import { readyCheck } from '../shared/ready-check.js';
@@ -29,8 +28,6 @@ export interface MicroserviceRunOptions extends RoundTripOptions {
   pattern: unknown;
   data?: unknown;
 }
-
-const OWN_OPTIONS = ['client', 'pattern', 'data'];
 
 /**
  * Sends `pattern` with `client.send()` (which connects first if needed) and waits for the microservice's
@@ -85,34 +82,32 @@ function firstAnswer(
  * ClientProxy, to a pattern the microservice answers.
  */
 export const microservice = Object.assign(
-  readyCheck<MicroserviceCheckOptions>('microservice', (own, resolve) => {
-    for (const key of Object.keys(own)) {
-      if (!OWN_OPTIONS.includes(key)) {
+  readyCheck<MicroserviceCheckOptions>(
+    'microservice',
+    ['client', 'pattern', 'data'],
+    (own, resolve) => {
+      if (own.client === undefined || own.client === null) {
         throw new Error(
-          readyCheckUnknownOption('microservice', key, OWN_OPTIONS),
+          readyCheckMissingOption(
+            'microservice',
+            'client',
+            CLIENT_PROXY_EXPECTED,
+          ),
         );
       }
-    }
-    if (own.client === undefined || own.client === null) {
-      throw new Error(
-        readyCheckMissingOption(
-          'microservice',
-          'client',
-          CLIENT_PROXY_EXPECTED,
-        ),
+      if (own.pattern === undefined || own.pattern === null) {
+        throw new Error(microservicePatternMissing('microservice'));
+      }
+      const client = resolve(
+        'client',
+        own.client,
+        isClientProxy,
+        CLIENT_PROXY_EXPECTED,
       );
-    }
-    if (own.pattern === undefined || own.pattern === null) {
-      throw new Error(microservicePatternMissing('microservice'));
-    }
-    const client = resolve(
-      'client',
-      own.client,
-      isClientProxy,
-      CLIENT_PROXY_EXPECTED,
-    );
-    const { pattern, data } = own;
-    return ({ signal }) => checkMicroservice(client, { signal, pattern, data });
-  }),
+      const { pattern, data } = own;
+      return ({ signal }) =>
+        checkMicroservice(client, { signal, pattern, data });
+    },
+  ),
   { run: checkMicroservice },
 );

@@ -54,7 +54,7 @@ export function checkNats(
 
 /** `checks.nats(name, { client })`: a PING/PONG round trip on a nats.js connection. */
 export const nats = Object.assign(
-  readyCheck<NatsCheckOptions>('nats', (own, resolve) => {
+  readyCheck<NatsCheckOptions>('nats', ['client'], (own, resolve) => {
     const client = resolve(
       'client',
       clientOption('nats', own, 'client', NATS_CLIENT_EXPECTED),

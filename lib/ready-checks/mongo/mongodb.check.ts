@@ -78,7 +78,7 @@ export function checkMongodb(
 
 /** `checks.mongodb(name, { client })`: the `ping` command through a MongoClient. */
 export const mongodbReadyCheck = Object.assign(
-  readyCheck<MongodbCheckOptions>('mongodb', (own, resolve) => {
+  readyCheck<MongodbCheckOptions>('mongodb', ['client'], (own, resolve) => {
     const client = resolve(
       'client',
       clientOption('mongodb', own, 'client', 'a MongoClient'),

@@ -82,7 +82,7 @@ export function checkMongoose(
 
 /** `checks.mongoose(name, { client })`: the `ping` command through a mongoose connection. */
 export const mongooseReadyCheck = Object.assign(
-  readyCheck<MongooseCheckOptions>('mongoose', (own, resolve) => {
+  readyCheck<MongooseCheckOptions>('mongoose', ['client'], (own, resolve) => {
     const client = resolve(
       'client',
       clientOption(

@@ -88,7 +88,7 @@ function notConnected(client: RedisClientLike): string | undefined {
 
 /** `checks.redis(name, { client })`: `PING` through an ioredis or node-redis client. */
 export const redis = Object.assign(
-  readyCheck<RedisCheckOptions>('redis', (own, resolve) => {
+  readyCheck<RedisCheckOptions>('redis', ['client'], (own, resolve) => {
     const client = resolve(
       'client',
       clientOption('redis', own, 'client', REDIS_CLIENT_EXPECTED),

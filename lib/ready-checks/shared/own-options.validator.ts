@@ -2,10 +2,8 @@ import {
   checkOptionsNotObject,
   invalidCheckOption,
   missingCheckThreshold,
-  unknownCheckOption,
 } from '../../healthcheck.messages.js';
 import { describeValue } from '../../serialization/describe-value.js';
-import { COMMON_CHECK_OPTION_KEYS } from './ready-check.js';
 
 /**
  * The options given to a ready-made check's builder, checked when the builder is called: every error names the
@@ -16,12 +14,7 @@ export class OwnOptions {
   readonly where: string;
   private readonly values: Record<string, unknown>;
 
-  constructor(
-    kind: string,
-    name: unknown,
-    options: unknown,
-    known: readonly string[],
-  ) {
+  constructor(kind: string, name: unknown, options: unknown) {
     this.where = `checks.${kind}('${String(name)}')`;
     if (typeof name !== 'string' || name.trim() === '') {
       throw new Error(
@@ -41,12 +34,6 @@ export class OwnOptions {
       throw new Error(
         checkOptionsNotObject(this.where, describeValue(options)),
       );
-    }
-    const common = COMMON_CHECK_OPTION_KEYS as readonly string[];
-    for (const key of Object.keys(options)) {
-      if (!known.includes(key) && !common.includes(key)) {
-        throw new Error(unknownCheckOption(this.where, key, known));
-      }
     }
     this.values = options as Record<string, unknown>;
   }

@@ -9,6 +9,7 @@ import type {
   HealthCheckDefinition,
 } from '../health-check.definition.js';
 import { CHECK_OPTION_KEYS } from '../../options/check-options.resolver.js';
+import { unknownCheckOption } from '../../healthcheck.messages.js';
 
 /** The option keys every check takes; the rest of a ready-made check's options are its own. */
 export const COMMON_CHECK_OPTION_KEYS: ReadonlyArray<keyof CommonCheckOptions> =
@@ -22,30 +23,33 @@ export interface ReadyCheckBuilder<Own extends object> {
 }
 
 /**
- * A builder for the `checks` namespace: it splits the usual check options from the check's own, and at
- * bootstrap hands the own options and the dependency resolver to `create`, which returns the function run
- * on every check. `kind` names the builder in messages (`checks.<kind>('name')`).
+ * A builder for the `checks` namespace: it splits the usual check options from the check's own (`known`),
+ * refuses any other key at once (usually a misspelt option), and at bootstrap hands the own options and the
+ * dependency resolver to `create`, which returns the function run on every check. `kind` names the builder in
+ * messages (`checks.<kind>('name')`).
  */
 export function readyCheck<Own extends object>(
   kind: string,
+  known: readonly (keyof Own & string)[],
   create: (
     own: Own,
     resolve: DependencyResolver,
   ) => (context: HealthCheckContext) => ReturnType<HealthCheckFunction>,
 ): ReadyCheckBuilder<Own> {
+  const common = COMMON_CHECK_OPTION_KEYS as readonly string[];
   return (name, options) => {
-    const common: Record<string, unknown> = {};
+    const source = `checks.${kind}('${String(name)}')`;
+    const usual: Record<string, unknown> = {};
     const own: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(options ?? {})) {
-      const isCommon = (COMMON_CHECK_OPTION_KEYS as readonly string[]).includes(
-        key,
-      );
-      (isCommon ? common : own)[key] = value;
+      if (common.includes(key)) usual[key] = value;
+      else if ((known as readonly string[]).includes(key)) own[key] = value;
+      else throw new Error(unknownCheckOption(source, key, known));
     }
     return Object.freeze({
       name,
-      source: `checks.${kind}('${String(name)}')`,
-      options: common as Omit<HealthCheckOptions, 'name'>,
+      source,
+      options: usual as Omit<HealthCheckOptions, 'name'>,
       build: (resolve: DependencyResolver) => create(own as Own, resolve),
     });
   };

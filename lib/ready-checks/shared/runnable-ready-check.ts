@@ -50,10 +50,12 @@ export function runnableReadyCheck<Own extends object, RunOptions>(
     spec.create ??
     ((own: Own) => (context: HealthCheckContext) =>
       spec.run({ ...own, signal: context.signal } as RunOptions));
-  const build = readyCheck<Own>(spec.kind, (own) => create(own));
+  const build = readyCheck<Own>(spec.kind, spec.known, (own) => create(own));
   const builder = (name: string, options: Own & CommonCheckOptions) => {
-    spec.validate(new OwnOptions(spec.kind, name, options, spec.known));
-    return build(name, options);
+    const given = new OwnOptions(spec.kind, name, options);
+    const definition = build(name, options);
+    spec.validate(given);
+    return definition;
   };
   return Object.assign(builder, { run: spec.run });
 }

@@ -72,7 +72,7 @@ function dialectName(db: DrizzleLike): string {
 
 /** `checks.drizzle(name, { client })`: `SELECT 1` through a drizzle database. */
 export const drizzleReadyCheck = Object.assign(
-  readyCheck<DrizzleCheckOptions>('drizzle', (own, resolve) => {
+  readyCheck<DrizzleCheckOptions>('drizzle', ['client'], (own, resolve) => {
     const client = resolve(
       'client',
       clientOption('drizzle', own, 'client', 'a drizzle database'),

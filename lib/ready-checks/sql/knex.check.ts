@@ -77,7 +77,7 @@ function knexTarget(knex: KnexLike): string {
 
 /** `checks.knex(name, { client })`: the dialect's `SELECT 1` through a knex instance. */
 export const knexReadyCheck = Object.assign(
-  readyCheck<KnexCheckOptions>('knex', (own, resolve) => {
+  readyCheck<KnexCheckOptions>('knex', ['client'], (own, resolve) => {
     const client = resolve(
       'client',
       clientOption('knex', own, 'client', 'a knex instance'),

@@ -100,7 +100,7 @@ function mikroOrmTarget(em: MikroOrmEntityManagerLike, driver: string): string {
 
 /** `checks.mikroorm(name, { client })`: the dialect's `SELECT 1` through MikroORM. */
 export const mikroOrmReadyCheck = Object.assign(
-  readyCheck<MikroOrmCheckOptions>('mikroorm', (own, resolve) => {
+  readyCheck<MikroOrmCheckOptions>('mikroorm', ['client'], (own, resolve) => {
     const client = resolve(
       'client',
       clientOption(

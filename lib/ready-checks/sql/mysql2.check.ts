@@ -168,7 +168,7 @@ function mysqlTarget(
 
 /** `checks.mysql2(name, { client })`: `SELECT 1` through a mysql2 pool or connection. */
 export const mysql2ReadyCheck = Object.assign(
-  readyCheck<Mysql2CheckOptions>('mysql2', (own, resolve) => {
+  readyCheck<Mysql2CheckOptions>('mysql2', ['client'], (own, resolve) => {
     const client = resolve(
       'client',
       clientOption('mysql2', own, 'client', 'a mysql2 pool or connection'),

@@ -144,7 +144,7 @@ function pgTarget(client: PgLike): string {
 
 /** `checks.pg(name, { client })`: `SELECT 1` through a pg Pool or Client. */
 export const pgReadyCheck = Object.assign(
-  readyCheck<PgCheckOptions>('pg', (own, resolve) => {
+  readyCheck<PgCheckOptions>('pg', ['client'], (own, resolve) => {
     const client = resolve(
       'client',
       clientOption('pg', own, 'client', 'a pg Pool or Client'),

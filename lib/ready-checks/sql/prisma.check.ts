@@ -71,7 +71,7 @@ export function checkPrisma(
 
 /** `checks.prisma(name, { client })`: `SELECT 1` (or MongoDB `ping`) through a PrismaClient. */
 export const prismaReadyCheck = Object.assign(
-  readyCheck<PrismaCheckOptions>('prisma', (own, resolve) => {
+  readyCheck<PrismaCheckOptions>('prisma', ['client'], (own, resolve) => {
     const client = resolve(
       'client',
       clientOption('prisma', own, 'client', 'a PrismaClient'),

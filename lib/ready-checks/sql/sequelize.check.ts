@@ -61,7 +61,7 @@ export function checkSequelize(
 
 /** `checks.sequelize(name, { client })`: the dialect's `SELECT 1` through Sequelize. */
 export const sequelizeReadyCheck = Object.assign(
-  readyCheck<SequelizeCheckOptions>('sequelize', (own, resolve) => {
+  readyCheck<SequelizeCheckOptions>('sequelize', ['client'], (own, resolve) => {
     const client = resolve(
       'client',
       clientOption('sequelize', own, 'client', 'a Sequelize instance'),

@@ -86,7 +86,7 @@ function typeormTarget(dataSource: TypeormDataSourceLike): string {
 
 /** `checks.typeorm(name, { dataSource })`: the dialect's `SELECT 1` through a TypeORM DataSource. */
 export const typeormReadyCheck = Object.assign(
-  readyCheck<TypeormCheckOptions>('typeorm', (own, resolve) => {
+  readyCheck<TypeormCheckOptions>('typeorm', ['dataSource'], (own, resolve) => {
     const dataSource = resolve(
       'dataSource',
       clientOption('typeorm', own, 'dataSource', 'a TypeORM DataSource'),

@@ -14,7 +14,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import {
   kafkaNoMetadata,
   microservicePatternMissing,
-  readyCheckUnknownOption,
+  unknownCheckOption,
 } from '../../../lib/healthcheck.messages.js';
 import {
   amqp,
@@ -90,7 +90,9 @@ describe('the broker family', () => {
     (kind, builder) => {
       expect(() =>
         builder('x', { client: {}, clinet: {} } as never).build(passThrough),
-      ).toThrow(readyCheckUnknownOption(kind, 'clinet', ['client']));
+      ).toThrow(
+        unknownCheckOption(`checks.${kind}('x')`, 'clinet', ['client']),
+      );
     },
   );
 
@@ -474,7 +476,7 @@ describe('checks.microservice with a Nest TCP microservice and ClientProxy', () 
         patern: 'p',
       } as never).build(passThrough),
     ).toThrow(
-      readyCheckUnknownOption('microservice', 'patern', [
+      unknownCheckOption("checks.microservice('orders')", 'patern', [
         'client',
         'pattern',
         'data',

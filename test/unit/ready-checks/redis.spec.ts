@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import {
   readyCheckMissingOption,
-  readyCheckUnknownOption,
+  unknownCheckOption,
 } from '../../../lib/healthcheck.messages.js';
 import { redisChecks } from '../../../lib/ready-checks/redis/index.js';
 import {
@@ -102,7 +102,9 @@ describe('checks.redis options', () => {
     );
     expect(() =>
       redis('cache', { client: {}, tiemout: 5 } as never).build(passThrough),
-    ).toThrow(readyCheckUnknownOption('redis', 'tiemout', ['client']));
+    ).toThrow(
+      unknownCheckOption("checks.redis('cache')", 'tiemout', ['client']),
+    );
   });
 });
 

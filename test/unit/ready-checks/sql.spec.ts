@@ -12,7 +12,7 @@ import {
   dataSourceNotInitialized,
   earlierProbeUnanswered,
   readyCheckMissingOption,
-  readyCheckUnknownOption,
+  unknownCheckOption,
 } from '../../../lib/healthcheck.messages.js';
 import type { HealthCheckOutcome } from '../../../lib/interfaces/check.interface.js';
 import type { ModuleRef } from '@nestjs/core';
@@ -617,7 +617,9 @@ describe('SQL ready-made checks', () => {
         );
         expect(() =>
           build('db', { [option]: 'TOKEN', timout: 5 }).build(asIs),
-        ).toThrow(readyCheckUnknownOption(kind, 'timout', [option]));
+        ).toThrow(
+          unknownCheckOption(`checks.${kind}('db')`, 'timout', [option]),
+        );
       },
     );
 
