@@ -1,6 +1,6 @@
 import type { HealthCheckRunner } from '../checks/health-check.runner.js';
 import type { ProbeService } from '../probes/probe.service.js';
-import { isCriticalFailure } from '../report/health-report.js';
+import { overallOf } from '../report/overall-status.js';
 import type { ServingStatus } from './grpc-health.types.js';
 import type { HealthTarget } from './health-services.js';
 import { reportServingStatus, resultServingStatus } from './serving-status.js';
@@ -36,13 +36,9 @@ export class HealthStatusReader {
     switch (target.kind) {
       case 'all':
         // From the cache rather than the full report, so watching "" never evaluates report sections.
-        return this.runner
-          .snapshot()
-          .some(
-            ({ result }) => result !== undefined && isCriticalFailure(result),
-          )
-          ? 'NOT_SERVING'
-          : 'SERVING';
+        return overallOf(this.runner.snapshot()).status === 'success'
+          ? 'SERVING'
+          : 'NOT_SERVING';
       case 'probe': {
         const report = await this.probes.peek(target.probe);
         if (target.probe === 'startup' && report.status === 'success') {

@@ -1,5 +1,5 @@
 import type { CheckSnapshot } from '../interfaces/health-event.interface.js';
-import { overallOf } from './overall-status.js';
+import { overallOf } from '../report/overall-status.js';
 import type { MetricLabels } from './prom-client.loader.js';
 
 /** What the metrics are computed from at scrape time: the cached checks and the flips counted so far. */

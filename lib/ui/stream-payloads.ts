@@ -4,7 +4,7 @@ import type { HealthHistoryEntry } from '../history/history-entry.js';
 import { withoutOutput } from '../history/history-entry.js';
 import type { HealthCheckResult } from '../interfaces/check.interface.js';
 import type { CheckSnapshot } from '../interfaces/health-event.interface.js';
-import { overallOf, type OverallState } from '../metrics/overall-status.js';
+import { overallOf, type OverallState } from '../report/overall-status.js';
 
 /** What a check is doing, as the dashboard shows it. */
 export type CheckState = 'passing' | 'failing' | 'pending' | 'not-run';

@@ -1,5 +1,5 @@
 import type { CheckSnapshot } from '../interfaces/health-event.interface.js';
-import { assembleReport } from '../report/health-report.js';
+import { assembleReport } from './health-report.js';
 
 /** The overall status of a set of checks. */
 export interface OverallState {
