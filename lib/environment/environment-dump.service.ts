@@ -9,7 +9,7 @@ import type {
   ResolvedEnvironmentOptions,
   ResolvedHealthcheckOptions,
 } from '../interfaces/resolved-options.interface.js';
-import { resolveEnvironmentOptions } from '../options/environment-options.resolver.js';
+import { DEFAULT_ENVIRONMENT_OPTIONS } from '../options/environment-options.resolver.js';
 import { createScrubber, maskValues, type Scrubber } from './scrub.js';
 import { SectionRegistry } from '../sections/section.registry.js';
 import { evaluateSection } from '../sections/evaluate-section.js';
@@ -36,7 +36,7 @@ export class EnvironmentDumpService {
     private readonly registry: SectionRegistry,
     @Optional() private readonly moduleRef?: ModuleRef,
   ) {
-    const environment = options.environment ?? resolveEnvironmentOptions(true);
+    const environment = options.environment ?? DEFAULT_ENVIRONMENT_OPTIONS;
     const scrub = createScrubber(environment.scrub);
     this.scrub =
       environment.showValues === 'never'

@@ -3,9 +3,8 @@ import { MODULE_OWNER } from '../healthcheck.messages.js';
 import type { EnvironmentOptions } from '../interfaces/environment.interface.js';
 import type { ResolvedEnvironmentOptions } from '../interfaces/resolved-options.interface.js';
 import { describeValue } from '../serialization/describe-value.js';
-import { type OptionSpec, readOptions } from './option-spec.js';
+import { type OptionSpec, switchedOptions } from './option-spec.js';
 import {
-  type OptionErrorReporter,
   readBoolean,
   readGuards,
   readPath,
@@ -63,25 +62,14 @@ const ENVIRONMENT_OPTIONS = {
   [K in keyof Required<EnvironmentOptions>]: OptionSpec<unknown, unknown>;
 };
 
-/** Validates the `environment` option; `null` when the environment route is off. */
-export function resolveEnvironmentOptions(
-  value: true,
-  report?: OptionErrorReporter,
-): ResolvedEnvironmentOptions;
-export function resolveEnvironmentOptions(
-  value: unknown,
-  report?: OptionErrorReporter,
-): ResolvedEnvironmentOptions | null;
-export function resolveEnvironmentOptions(
-  value: unknown,
-  report: OptionErrorReporter = reportModuleOption,
-): ResolvedEnvironmentOptions | null {
-  if (value === undefined || value === false) return null;
-  return readOptions(value === true ? {} : value, ENVIRONMENT_OPTIONS, {
-    owner: MODULE_OWNER,
-    prefix: 'environment.',
-    report,
-    context: undefined,
-    expected: 'true, false or an object of environment options',
-  });
-}
+/** The spec of the `environment` option: `null` when the environment route is off. */
+export const readEnvironment = switchedOptions(
+  MODULE_OWNER,
+  'environment.',
+  ENVIRONMENT_OPTIONS,
+  'true, false or an object of environment options',
+);
+
+/** The environment options of `true`: every default, as the dump uses when the route is off. */
+export const DEFAULT_ENVIRONMENT_OPTIONS: ResolvedEnvironmentOptions =
+  readEnvironment(true, 'environment', reportModuleOption, undefined)!;

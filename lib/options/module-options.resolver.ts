@@ -7,8 +7,13 @@ import type {
   ResolvedServerOptions,
 } from '../interfaces/resolved-options.interface.js';
 import type { HealthCheckDefinition } from '../ready-checks/health-check.definition.js';
-import { resolveEnvironmentOptions } from './environment-options.resolver.js';
-import { type OptionSpec, readOptions } from './option-spec.js';
+import { readEnvironment } from './environment-options.resolver.js';
+import {
+  nestedOptions,
+  type OptionSpec,
+  readOptions,
+  switchedOptions,
+} from './option-spec.js';
 import {
   EXPECTED,
   optionalFunction,
@@ -81,20 +86,16 @@ const SERVER_OPTIONS = {
   [K in keyof Required<ResolvedServerOptions>]: ModuleSpec<unknown>;
 };
 
+const readServerOptions = nestedOptions(
+  MODULE_OWNER,
+  'server.',
+  SERVER_OPTIONS,
+  'an object { port, host?, keepAppRoutes?, authorize? }',
+);
 const readServer: ModuleSpec<ResolvedServerOptions | null> = (
   value,
-  _option,
-  report,
-) =>
-  value === undefined
-    ? null
-    : readOptions(value, SERVER_OPTIONS, {
-        owner: MODULE_OWNER,
-        prefix: 'server.',
-        report,
-        context: undefined,
-        expected: 'an object { port, host?, keepAppRoutes?, authorize? }',
-      });
+  ...rest
+) => (value === undefined ? null : readServerOptions(value, ...rest));
 
 const readRegistry = reader<unknown>(
   EXPECTED.registry,
@@ -108,61 +109,29 @@ const readPrefix = reader<string>(
   (value) => typeof value === 'string' && /^[a-zA-Z_:][\w:]*$/.test(value),
 );
 
-const readMetrics: ModuleSpec<ResolvedHealthcheckOptions['metrics']> = (
-  value,
-  _option,
-  report,
-) => {
-  if (value === undefined || value === false) return null;
-  const read = readOptions(
-    value === true ? {} : value,
+const readMetrics: ModuleSpec<ResolvedHealthcheckOptions['metrics']> =
+  switchedOptions(
+    MODULE_OWNER,
+    'metrics.',
     {
-      registry: (given, option, reportBad) =>
-        readRegistry(given, undefined, option, reportBad),
+      registry: (given, option, report) =>
+        readRegistry(given, undefined, option, report),
       prefix: withDefault(readPrefix, 'healthcheck_'),
     },
-    {
-      owner: MODULE_OWNER,
-      prefix: 'metrics.',
-      report,
-      context: undefined,
-      expected: 'true, false or an object { registry?, prefix? }',
-    },
-  );
-  return read.registry === undefined
-    ? { prefix: read.prefix }
-    : { registry: read.registry, prefix: read.prefix };
-};
-
-const readHistory: ModuleSpec<ResolvedHealthcheckOptions['history']> = (
-  value,
-  _option,
-  report,
-) =>
-  readOptions(
-    value,
-    { size: withDefault(readInteger(1, 100_000, EXPECTED.historySize), 100) },
-    { owner: MODULE_OWNER, prefix: 'history.', report, context: undefined },
+    'true, false or an object { registry?, prefix? }',
   );
 
-const readUi: ModuleSpec<ResolvedHealthcheckOptions['ui']> = (
-  value,
-  _option,
-  report,
-) =>
-  value === undefined || value === false
-    ? null
-    : readOptions(
-        value === true ? {} : value,
-        { title: withDefault(readNonEmptyString(EXPECTED.title), 'Health') },
-        {
-          owner: MODULE_OWNER,
-          prefix: 'ui.',
-          report,
-          context: undefined,
-          expected: 'true, false or an object { title? }',
-        },
-      );
+const readHistory: ModuleSpec<ResolvedHealthcheckOptions['history']> =
+  nestedOptions(MODULE_OWNER, 'history.', {
+    size: withDefault(readInteger(1, 100_000, EXPECTED.historySize), 100),
+  });
+
+const readUi: ModuleSpec<ResolvedHealthcheckOptions['ui']> = switchedOptions(
+  MODULE_OWNER,
+  'ui.',
+  { title: withDefault(readNonEmptyString(EXPECTED.title), 'Health') },
+  'true, false or an object { title? }',
+);
 
 /** One spec per option of `forRoot()`, tied to HealthcheckModuleOptions: a new option must be added here. */
 const MODULE_OPTIONS = {
@@ -184,8 +153,7 @@ const MODULE_OPTIONS = {
   failedHandler: optionalFunction<
     NonNullable<HealthcheckModuleOptions['failedHandler']>
   >(EXPECTED.handler),
-  environment: (value, _option, report) =>
-    resolveEnvironmentOptions(value, report),
+  environment: readEnvironment,
   format: withDefault(readFormat, 'json'),
   showDetails: withDefault(readShowDetails, true),
   shutdownDelay: withDefault(readDelay, 0),

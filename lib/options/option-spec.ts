@@ -75,3 +75,41 @@ function asOptionsObject(
   }
   return value as Record<string, unknown>;
 }
+
+/** The spec of an option that holds options of its own, read through `specs`; `prefix` names them in messages. */
+export function nestedOptions<
+  Specs extends Record<string, OptionSpec<unknown, unknown>>,
+>(
+  owner: string,
+  prefix: string,
+  specs: Specs,
+  expected?: string,
+): OptionSpec<ReadOptions<Specs>, unknown> {
+  return (value, _option, report) =>
+    readOptions(value, specs, {
+      owner,
+      prefix,
+      report,
+      context: undefined,
+      expected,
+    });
+}
+
+/**
+ * The spec of a feature switched on by its option: absent or `false` is off (`null`), `true` is on with every
+ * default, an object is on with its own options.
+ */
+export function switchedOptions<
+  Specs extends Record<string, OptionSpec<unknown, unknown>>,
+>(
+  owner: string,
+  prefix: string,
+  specs: Specs,
+  expected: string,
+): OptionSpec<ReadOptions<Specs> | null, unknown> {
+  const read = nestedOptions(owner, prefix, specs, expected);
+  return (value, option, report, context) =>
+    value === undefined || value === false
+      ? null
+      : read(value === true ? {} : value, option, report, context);
+}
