@@ -1,3 +1,4 @@
+import { hasMethods } from '../shared/has-methods.js';
 import { describeTarget } from '../shared/describe-target.js';
 
 /** A subscription, as rxjs returns it. */
@@ -28,14 +29,7 @@ export const CLIENT_PROXY_EXPECTED =
 
 /** Whether `value` looks like a Nest ClientProxy. */
 export function isClientProxy(value: unknown): value is ClientProxyLike {
-  const candidate = value as Record<string, unknown> | null;
-  return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    ['connect', 'close', 'send', 'emit'].every(
-      (method) => typeof candidate[method] === 'function',
-    )
-  );
+  return hasMethods(value, ['connect', 'close', 'send', 'emit']);
 }
 
 /** `microservice ClientTCP at 127.0.0.1:3001`, or the client's class when it tells no host. */

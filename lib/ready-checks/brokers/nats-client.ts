@@ -1,3 +1,4 @@
+import { hasMethods } from '../shared/has-methods.js';
 /** The parts of a nats.js (v2) connection the NATS check uses. */
 export interface NatsConnectionLike {
   /** Sends PING and waits for PONG; rejects at once with code `DISCONNECT` while the client reconnects. */
@@ -14,14 +15,14 @@ export const NATS_CLIENT_EXPECTED =
 
 /** Whether `value` looks like a nats.js connection. */
 export function isNatsConnection(value: unknown): value is NatsConnectionLike {
-  const candidate = value as Record<string, unknown> | null;
-  return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    ['rtt', 'flush', 'isClosed', 'getServer', 'publish', 'subscribe'].every(
-      (method) => typeof candidate[method] === 'function',
-    )
-  );
+  return hasMethods(value, [
+    'rtt',
+    'flush',
+    'isClosed',
+    'getServer',
+    'publish',
+    'subscribe',
+  ]);
 }
 
 const lastServer = new WeakMap<object, string>();

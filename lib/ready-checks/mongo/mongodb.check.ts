@@ -1,3 +1,4 @@
+import { hasMethods } from '../shared/has-methods.js';
 import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
 import { clientOption } from '../shared/client-option.js';
 import { describeTarget } from '../shared/describe-target.js';
@@ -31,14 +32,7 @@ export interface MongodbCheckOptions {
 
 /** Whether `value` looks like a MongoDB `MongoClient`. */
 export function isMongoClient(value: unknown): value is MongoClientLike {
-  const client = value as Record<string, unknown> | null;
-  return (
-    typeof client === 'object' &&
-    client !== null &&
-    typeof client.db === 'function' &&
-    typeof client.connect === 'function' &&
-    typeof client.startSession === 'function'
-  );
+  return hasMethods(value, ['db', 'connect', 'startSession']);
 }
 
 /** `mongodb at host:port,host:port`, from the client's parsed options (never its credentials). */

@@ -1,3 +1,4 @@
+import { hasMethods } from '../shared/has-methods.js';
 import { maskCredentials } from '../shared/describe-client-error.js';
 import { describeTarget } from '../shared/describe-target.js';
 
@@ -29,12 +30,9 @@ export const REDIS_CLIENT_EXPECTED = 'an ioredis or node-redis client';
 
 /** Whether `value` looks like an ioredis client or Cluster. */
 export function isIoredisClient(value: unknown): value is IoredisLike {
-  const candidate = value as Record<string, unknown> | null;
+  const candidate = value as Record<string, unknown>;
   return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    typeof candidate.ping === 'function' &&
-    typeof candidate.sendCommand === 'function' &&
+    hasMethods(value, ['ping', 'sendCommand']) &&
     typeof candidate.status === 'string' &&
     typeof candidate.options === 'object' &&
     candidate.options !== null
@@ -43,12 +41,9 @@ export function isIoredisClient(value: unknown): value is IoredisLike {
 
 /** Whether `value` looks like a node-redis client (v4 and later). */
 export function isNodeRedisClient(value: unknown): value is NodeRedisLike {
-  const candidate = value as Record<string, unknown> | null;
+  const candidate = value as Record<string, unknown>;
   return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    typeof candidate.ping === 'function' &&
-    typeof candidate.sendCommand === 'function' &&
+    hasMethods(value, ['ping', 'sendCommand']) &&
     typeof candidate.isOpen === 'boolean' &&
     typeof candidate.isReady === 'boolean'
   );

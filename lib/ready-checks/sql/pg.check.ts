@@ -1,3 +1,4 @@
+import { hasMethods } from '../shared/has-methods.js';
 import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
 import { abortable } from '../shared/abortable.js';
 import { clientOption } from '../shared/client-option.js';
@@ -45,12 +46,9 @@ export interface PgCheckOptions {
 
 /** Whether `value` looks like a pg Pool or Client. */
 export function isPgClient(value: unknown): value is PgLike {
-  const candidate = value as Record<string, unknown> | null;
+  const candidate = value as Record<string, unknown>;
   return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    typeof candidate.query === 'function' &&
-    typeof candidate.connect === 'function' &&
+    hasMethods(value, ['query', 'connect']) &&
     (isPool(candidate) ||
       (typeof candidate.connectionParameters === 'object' &&
         candidate.connectionParameters !== null))

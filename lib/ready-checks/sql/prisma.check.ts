@@ -1,3 +1,4 @@
+import { hasMethods } from '../shared/has-methods.js';
 import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
 import { clientOption } from '../shared/client-option.js';
 import { detachedProbe } from '../shared/earlier-probe.js';
@@ -26,13 +27,9 @@ export interface PrismaCheckOptions {
 
 /** Whether `value` looks like a PrismaClient. */
 export function isPrismaClient(value: unknown): value is PrismaClientLike {
-  const client = value as Record<string, unknown> | null;
   return (
-    typeof client === 'object' &&
-    client !== null &&
-    typeof client.$connect === 'function' &&
-    (typeof client.$queryRawUnsafe === 'function' ||
-      typeof client.$runCommandRaw === 'function')
+    hasMethods(value, ['$connect', '$queryRawUnsafe']) ||
+    hasMethods(value, ['$connect', '$runCommandRaw'])
   );
 }
 

@@ -1,3 +1,4 @@
+import { hasMethods } from '../shared/has-methods.js';
 import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
 import { clientOption } from '../shared/client-option.js';
 import { describeTarget } from '../shared/describe-target.js';
@@ -21,14 +22,7 @@ export interface SequelizeCheckOptions {
 
 /** Whether `value` looks like a `Sequelize` instance. */
 export function isSequelize(value: unknown): value is SequelizeLike {
-  const candidate = value as Record<string, unknown> | null;
-  return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    typeof candidate.query === 'function' &&
-    typeof candidate.getDialect === 'function' &&
-    typeof candidate.authenticate === 'function'
-  );
+  return hasMethods(value, ['query', 'getDialect', 'authenticate']);
 }
 
 /**
