@@ -159,7 +159,7 @@ describe.each(PLATFORMS)(
       );
     });
 
-    it('drains keep-alive clients of the app port during the shutdown delay, and only then', async () => {
+    it('drains keep-alive clients of the app port and of the health port during the shutdown delay, and only then', async () => {
       app = await createApp(
         appModule(
           { server: { port: 0, host: '127.0.0.1' }, shutdownDelay: 400 },
@@ -171,17 +171,24 @@ describe.each(PLATFORMS)(
       const appPort = (app.getHttpServer().address() as { port: number }).port;
       const healthPort = portOf(app);
       const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      const healthAgent = new Agent({ keepAlive: true, maxSockets: 1 });
       try {
         const before = await rawRequest(appPort, '/orders', { agent });
         expect(before.status).toBe(200);
         expect(before.headers.connection).toBe('keep-alive');
+        const healthBefore = await rawRequest(healthPort, '/healthcheck/live', {
+          agent: healthAgent,
+        });
+        expect(healthBefore.headers.connection).toBe('keep-alive');
         const closing = app.close();
         app = undefined;
         await new Promise((resolve) => setTimeout(resolve, 100));
         const during = await rawRequest(appPort, '/orders', { agent });
         expect(during.status).toBe(200);
         expect(during.headers.connection).toBe('close');
-        const ready = await rawRequest(healthPort, '/healthcheck/ready');
+        const ready = await rawRequest(healthPort, '/healthcheck/ready', {
+          agent: healthAgent,
+        });
         expect(ready.status).toBe(500);
         expect(JSON.parse(ready.body).results[0].output).toBe(
           readinessShuttingDown,
@@ -196,6 +203,7 @@ describe.each(PLATFORMS)(
         ).rejects.toThrow(/ECONNREFUSED/);
       } finally {
         agent.destroy();
+        healthAgent.destroy();
       }
     });
   },
