@@ -1,4 +1,7 @@
 /** Every text this module shows a user, as functions so that tests can reuse them. */
+import { escapeLogText } from './logging/log-text.js';
+
+/* Messages written to the log pass every user-controlled value through escapeLogText: one value, one line. */
 
 export const invalidOption = (
   option: string,
@@ -100,7 +103,8 @@ export const nonStaticProvider = (
   methodName: string,
   decorator: string,
 ): string =>
-  `@${decorator}() on ${className}.${methodName} is skipped: ${className} is transient or request-scoped, or ` +
+  `@${decorator}() on ${escapeLogText(className)}.${escapeLogText(methodName)} is skipped: ${escapeLogText(className)} ` +
+  `is transient or request-scoped, or ` +
   `depends on a request-scoped provider, so no single instance exists to call. Move the method to a ` +
   `singleton provider.`;
 
@@ -120,13 +124,13 @@ export const thrownNonError = (described: string): string =>
   `threw ${described}`;
 
 export const checkStartedFailing = (name: string, output: string): string =>
-  `Health check "${name}" is failing: ${output}`;
+  `Health check "${escapeLogText(name)}" is failing: ${escapeLogText(output)}`;
 
 export const checkRecovered = (name: string): string =>
-  `Health check "${name}" has recovered`;
+  `Health check "${escapeLogText(name)}" has recovered`;
 
 export const handlerFailed = (handler: string, message: string): string =>
-  `${handler} threw while building the health response: ${message}`;
+  `${escapeLogText(handler)} threw while building the health response: ${escapeLogText(message)}`;
 
 export const unknownSelection = (
   kind: 'check' | 'tag',
@@ -145,13 +149,13 @@ export const checkStale = (ageMs: number, maxStalenessMs: number): string =>
 export const readinessShuttingDown = 'the application is shutting down';
 
 export const statusListenerFailed = (message: string): string =>
-  `onStatusChange threw: ${message}`;
+  `onStatusChange threw: ${escapeLogText(message)}`;
 
 export const oneCheckOnly =
   'Give ?check once: it selects one check. Use the group routes or ?exclude for more.';
 
 export const healthEventListenerFailed = (message: string): string =>
-  `A health event listener threw: ${message}`;
+  `A health event listener threw: ${escapeLogText(message)}`;
 
 export const readyCheckMissingOption = (
   kind: string,
@@ -220,7 +224,7 @@ export const grpcUnknownService = (name: string): string =>
   'a check tag or a check name.';
 
 export const grpcWatchFailed = (service: string, message: string): string =>
-  `The gRPC health Watch of "${service}" could not read its status: ${message}`;
+  `The gRPC health Watch of "${escapeLogText(service)}" could not read its status: ${escapeLogText(message)}`;
 
 export const amqpNotConnected =
   'not sent: the connection is down and amqplib is reconnecting';
@@ -375,14 +379,14 @@ export const environmentForbidden =
   'server.authorize refused this request to the environment route.';
 
 export const healthRouteFailed = (reason: string): string =>
-  `The health route failed: ${reason}`;
+  `The health route failed: ${escapeLogText(reason)}`;
 
 export const swaggerDocsFailed = (reason: string): string =>
   `HealthcheckModule could not document its routes for @nestjs/swagger: ${reason}. Set "swagger: false" to ` +
   `leave them out of the document.`;
 
 export const readyCheckCloseFailed = (source: string, reason: string): string =>
-  `${source} could not release its resources at shutdown: ${reason}`;
+  `${escapeLogText(source)} could not release its resources at shutdown: ${escapeLogText(reason)}`;
 
 export const asyncOptionsSourceMissing =
   'HealthcheckModule.forRootAsync() needs one of useFactory, useClass or useExisting.';
