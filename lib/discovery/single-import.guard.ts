@@ -1,39 +1,37 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type Type } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import type { Module } from '@nestjs/core/injector/module.js';
 import { moduleImportedTwice } from '../healthcheck.messages.js';
 
-const MODULE_NAME = 'HealthcheckModule';
-
-/** Whether `module` lists a HealthcheckModule among its declared imports (not the one it sees as global). */
-function declaresImport(module: Module): boolean {
+/** Whether `module` lists `healthcheck` (the module class itself) among its declared imports. */
+function declaresImport(module: Module, healthcheck: Type<unknown>): boolean {
   const imports: unknown[] = module.metatype
     ? ((Reflect.getMetadata('imports', module.metatype) as unknown[]) ?? [])
     : [];
   return imports.some((entry) => {
-    const imported = entry as
-      { name?: string; module?: { name?: string } } | undefined;
-    return (
-      imported?.name === MODULE_NAME || imported?.module?.name === MODULE_NAME
-    );
+    const imported = entry as { module?: unknown } | undefined;
+    return entry === healthcheck || imported?.module === healthcheck;
   });
 }
 
 /**
  * Refuses a second `HealthcheckModule.forRoot()` in one application: two would serve two controllers on one
  * path and run every check twice. The same `forRoot()` result imported in two places is one module, and fine.
- * It checks while providers are created, before any route is registered.
+ * A copy is known by identity (it provides this guard), never by its class name, so an application module
+ * that happens to be called `HealthcheckModule` is no copy. It checks while providers are created, before any
+ * route is registered.
  */
 @Injectable()
 export class SingleImportGuard {
   constructor(modules: ModulesContainer) {
     const all = [...modules.values()];
-    const copies = all.filter(
-      (module) => module.metatype?.name === MODULE_NAME,
+    const copies = all.filter((module) =>
+      module.hasProvider(SingleImportGuard),
     );
     if (copies.length < 2) return;
+    const healthcheck = copies[0].metatype;
     const importers = all
-      .filter(declaresImport)
+      .filter((module) => declaresImport(module, healthcheck))
       .map((module) => module.metatype.name);
     throw new Error(
       moduleImportedTwice(

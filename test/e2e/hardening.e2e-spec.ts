@@ -20,9 +20,11 @@ import {
 } from '../../lib/index.js';
 import { applySwaggerDocs } from '../../lib/swagger/swagger-loader.js';
 import {
+  AppWithOwnHealthcheckModule,
   appImporting,
   BoundInConstructor,
   CountedCheck,
+  HealthcheckModule as OwnHealthcheckModule,
   LargeOutputs,
   ONE_MEGABYTE,
   ShadowedByValue,
@@ -421,6 +423,20 @@ describe.each(PLATFORMS)('hardening over HTTP (%s)', (platform) => {
 });
 
 describe('HealthcheckModule imported twice', () => {
+  it.each(PLATFORMS)(
+    'boots an application module of its own called HealthcheckModule that wraps forRoot() (%s)',
+    async (platform) => {
+      const app = await createApp(AppWithOwnHealthcheckModule, platform);
+      try {
+        const response = await request(app.getHttpServer()).get('/healthcheck');
+        expect(response.status).toBe(200);
+        expect(OwnHealthcheckModule.name).toBe('HealthcheckModule');
+      } finally {
+        await app.close();
+      }
+    },
+  );
+
   it('stops bootstrap when two modules each import their own forRoot()', async () => {
     const bootstrap = async () => {
       const moduleRef = await Test.createTestingModule({
