@@ -144,7 +144,10 @@ export const checkPending =
   'pending: the background check has not finished its first run';
 
 export const checkStale = (ageMs: number, maxStalenessMs: number): string =>
-  `stale: the last result is ${ageMs} ms old, more than the allowed ${maxStalenessMs} ms`;
+  `stale: no new result for ${ageMs} ms, more than the allowed ${maxStalenessMs} ms (the background runs stopped, or the event loop was blocked)`;
+
+export const streamClientsFull = (max: number): string =>
+  `The event stream already has ${max} clients; try again later.`;
 
 export const readinessShuttingDown = 'the application is shutting down';
 
@@ -390,3 +393,16 @@ export const readyCheckCloseFailed = (source: string, reason: string): string =>
 
 export const asyncOptionsSourceMissing =
   'HealthcheckModule.forRootAsync() needs one of useFactory, useClass or useExisting.';
+
+export const invalidHeaderOption = (
+  option: string,
+  header: string,
+  problem: string,
+): string =>
+  `Invalid HealthcheckModule option "${option}": the header ${JSON.stringify(header)} ${problem}. ` +
+  `Header names are HTTP tokens; values may not hold CR, LF or other control characters.`;
+
+export const headerNameInvalid = 'is not a valid header name';
+
+export const headerValueInvalid = (value: string): string =>
+  `has the value ${JSON.stringify(value)}, which HTTP does not allow`;

@@ -45,6 +45,10 @@ import { HealthResponseFactory } from './report/health-response.factory.js';
 import { SectionRegistry } from './sections/section.registry.js';
 import { ConnectionDrain } from './server/connection-drain.js';
 import { HealthcheckServer } from './server/healthcheck.server.js';
+import {
+  DEFAULT_HEALTH_SERVER_TIMEOUTS,
+  HEALTH_SERVER_TIMEOUTS,
+} from './server/health-server.timeouts.js';
 import type { HealthDocsOptions } from './swagger/swagger-docs.js';
 import { applySwaggerDocs } from './swagger/swagger-loader.js';
 
@@ -161,6 +165,10 @@ export class HealthcheckModule {
         HealthMetrics,
         HealthEndpoints,
         ConnectionDrain,
+        {
+          provide: HEALTH_SERVER_TIMEOUTS,
+          useValue: DEFAULT_HEALTH_SERVER_TIMEOUTS,
+        },
         HealthcheckServer,
         GrpcHealthService,
         HealthcheckExplorer,

@@ -37,6 +37,11 @@ export interface HealthcheckServerOptions {
    * environment route answers 403 on this server.
    */
   authorize?: (request: IncomingMessage) => boolean | Promise<boolean>;
+  /**
+   * Most connections the health server holds at once; further ones are closed at once. Default: no cap. Idle
+   * and slow clients are cut off anyway (headers within 5 s, a request within 10 s, keep-alive for 5 s).
+   */
+  maxConnections?: number;
 }
 
 /** A check, or the overall status of all checks, flipped between passing and failing. */
@@ -112,7 +117,15 @@ export interface HealthcheckModuleOptions {
   /** The status history at `<path>/history`: how many changes it keeps. Default `{ size: 100 }`. */
   history?: { size?: number };
   /** The live dashboard at `<path>/ui` (and its event stream at `<path>/events`). Off by default. */
-  ui?: boolean | { title?: string };
+  ui?: boolean | HealthcheckUiOptions;
+}
+
+/** Options of the live dashboard. */
+export interface HealthcheckUiOptions {
+  /** The page's title; default `Health`. */
+  title?: string;
+  /** Event-stream clients served at once; one more is answered 503. Default 100. */
+  maxClients?: number;
 }
 
 /** Options of the Prometheus metrics. */
@@ -136,7 +149,7 @@ export interface HealthcheckRouteOptions {
   /** The module's own health server; the routes move there unless `server.keepAppRoutes` is true. */
   server?: HealthcheckServerOptions;
   /** The live dashboard at `<path>/ui`; off unless given. */
-  ui?: boolean | { title?: string };
+  ui?: boolean | HealthcheckUiOptions;
   /** Decorators applied to the generated controllers. */
   decorators?: HealthcheckDecorators;
 }

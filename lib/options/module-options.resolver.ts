@@ -82,6 +82,15 @@ const SERVER_OPTIONS = {
   authorize: optionalFunction<NonNullable<ResolvedServerOptions['authorize']>>(
     EXPECTED.authorize,
   ),
+  maxConnections: (value, option, report) =>
+    value === undefined
+      ? undefined
+      : readInteger(1, 1_000_000, EXPECTED.maxConnections)(
+          value,
+          0,
+          option,
+          report,
+        ),
 } satisfies {
   [K in keyof Required<ResolvedServerOptions>]: ModuleSpec<unknown>;
 };
@@ -90,7 +99,7 @@ const readServerOptions = nestedOptions(
   MODULE_OWNER,
   'server.',
   SERVER_OPTIONS,
-  'an object { port, host?, keepAppRoutes?, authorize? }',
+  'an object { port, host?, keepAppRoutes?, authorize?, maxConnections? }',
 );
 const readServer: ModuleSpec<ResolvedServerOptions | null> = (
   value,
@@ -129,8 +138,14 @@ const readHistory: ModuleSpec<ResolvedHealthcheckOptions['history']> =
 const readUi: ModuleSpec<ResolvedHealthcheckOptions['ui']> = switchedOptions(
   MODULE_OWNER,
   'ui.',
-  { title: withDefault(readNonEmptyString(EXPECTED.title), 'Health') },
-  'true, false or an object { title? }',
+  {
+    title: withDefault(readNonEmptyString(EXPECTED.title), 'Health'),
+    maxClients: withDefault(
+      readInteger(1, 100_000, 'an integer from 1 to 100000'),
+      100,
+    ),
+  },
+  'true, false or an object { title?, maxClients? }',
 );
 
 /** One spec per option of `forRoot()`, tied to HealthcheckModuleOptions: a new option must be added here. */

@@ -1,5 +1,11 @@
 import { MAX_TIMER_MS } from '../healthcheck.constants.js';
-import { invalidOption } from '../healthcheck.messages.js';
+import { validateHeaderName, validateHeaderValue } from 'node:http';
+import {
+  headerNameInvalid,
+  headerValueInvalid,
+  invalidHeaderOption,
+  invalidOption,
+} from '../healthcheck.messages.js';
 import type { HealthcheckGuards } from '../interfaces/module-options.interface.js';
 import { describeValue } from '../serialization/describe-value.js';
 import type { OptionSpec } from './option-spec.js';
@@ -42,6 +48,7 @@ export const EXPECTED = {
   port: 'an integer port between 0 and 65535',
   host: "a host name or address such as '0.0.0.0' or '127.0.0.1'",
   authorize: 'a function (request) => boolean',
+  maxConnections: 'an integer number of connections between 1 and 1000000',
   prefix: 'a Prometheus metric name prefix (letters, digits, "_" and ":")',
   registry:
     'a prom-client Registry (an object with registerMetric and getSingleMetric)',
@@ -124,7 +131,7 @@ export const readTags = reader<string[]>(
   (value) => [...new Set(value as string[])],
 );
 
-export const readHeaders = reader<Record<string, string>>(
+const readHeaderObject = reader<Record<string, string>>(
   EXPECTED.headers,
   (value) =>
     typeof value === 'object' &&
@@ -133,6 +140,34 @@ export const readHeaders = reader<Record<string, string>>(
     Object.values(value).every((header) => typeof header === 'string'),
   (value) => ({ ...(value as Record<string, string>) }),
 );
+
+/**
+ * Headers added to responses: an object of strings whose names and values Node.js would send. A value with CR
+ * or LF is refused here, not when the first response throws.
+ */
+export const readHeaders: OptionReader<Record<string, string>> = (
+  value,
+  fallback,
+  option,
+  report,
+) => {
+  const headers = readHeaderObject(value, fallback, option, report);
+  for (const [name, header] of Object.entries(headers)) {
+    try {
+      validateHeaderName(name);
+    } catch {
+      throw new Error(invalidHeaderOption(option, name, headerNameInvalid));
+    }
+    try {
+      validateHeaderValue(name, header);
+    } catch {
+      throw new Error(
+        invalidHeaderOption(option, name, headerValueInvalid(header)),
+      );
+    }
+  }
+  return headers;
+};
 
 /** Accepts 'x', '/x' and 'x/' alike and returns the path without surrounding slashes. */
 export const readPath = reader<string>(

@@ -31,6 +31,10 @@ import { HealthEndpoints, type QueryValue } from '../http/health-endpoints.js';
 import { type HttpResponse, renderBody } from '../report/http-response.js';
 import { ConnectionDrain } from './connection-drain.js';
 import {
+  HEALTH_SERVER_TIMEOUTS,
+  type HealthServerTimeouts,
+} from './health-server.timeouts.js';
+import {
   createHealthRouteMatcher,
   type HealthRoute,
 } from './health-route.matcher.js';
@@ -48,6 +52,8 @@ const CLOSE_GRACE_MS = 5_000;
 /**
  * The module's own HTTP server (option `server`): plain `node:http`, the health routes matched without a
  * router, the same answers as the controllers. Nest guards, interceptors, pipes and filters do not run here.
+ * Short timeouts (headers 5 s, request 10 s, keep-alive 5 s) and the optional `server.maxConnections` keep
+ * idle or slow clients from holding it.
  */
 @Injectable()
 export class HealthcheckServer
@@ -65,6 +71,8 @@ export class HealthcheckServer
     private readonly options: ResolvedHealthcheckOptions,
     private readonly endpoints: HealthEndpoints,
     private readonly drain: ConnectionDrain,
+    @Inject(HEALTH_SERVER_TIMEOUTS)
+    private readonly timeouts: HealthServerTimeouts,
   ) {
     this.match = createHealthRouteMatcher({
       path: options.path,
@@ -83,11 +91,18 @@ export class HealthcheckServer
     const settings = this.options.server;
     if (!settings) return;
     // One request listener does the bookkeeping too: every extra listener costs each probe.
-    const server = createServer((request, response) => {
-      this.unused.delete(request.socket);
-      if (this.drain.active) response.setHeader('Connection', 'close');
-      this.handle(request, response);
+    const server = createServer(this.timeouts, (request, response) => {
+      try {
+        this.unused.delete(request.socket);
+        if (this.drain.active) response.setHeader('Connection', 'close');
+        this.handle(request, response);
+      } catch (error) {
+        this.fail(response, error);
+      }
     });
+    if (settings.maxConnections !== undefined) {
+      server.maxConnections = settings.maxConnections;
+    }
     server.on('connection', (socket: Socket) => {
       this.unused.add(socket);
       socket.once('close', () => this.unused.delete(socket));
@@ -149,12 +164,20 @@ export class HealthcheckServer
     }
   }
 
+  /**
+   * Logs a failure and answers 500, or ends the connection when the answer has begun or cannot be written: no
+   * error leaves the request handler, where it would end the process.
+   */
   private fail(response: ServerResponse, error: unknown): void {
     const message = healthRouteFailed(describeThrown(error));
     this.logger.error(message);
-    if (!response.headersSent) {
-      this.send(response, this.endpoints.error(500, message));
-    } else {
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
+    try {
+      this.write(response, this.endpoints.error(500, message));
+    } catch {
       response.destroy();
     }
   }
@@ -214,6 +237,14 @@ export class HealthcheckServer
    * resolution), so that most answers under load cost what a static `node:http` answer does.
    */
   private send(response: ServerResponse, prepared: HttpResponse): void {
+    try {
+      this.write(response, prepared);
+    } catch (error) {
+      this.fail(response, error);
+    }
+  }
+
+  private write(response: ServerResponse, prepared: HttpResponse): void {
     const now = Date.now();
     let encoded = this.encoded.get(prepared);
     if (!encoded || (encoded.at !== now && typeof prepared.body !== 'string')) {

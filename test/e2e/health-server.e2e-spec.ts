@@ -8,7 +8,7 @@ import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { once } from 'node:events';
 import { Agent, Server } from 'node:http';
-import { connect, createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import {
   environmentForbidden,
   environmentNeedsAuthorize,
@@ -17,6 +17,13 @@ import {
   noHealthRoute,
   readinessShuttingDown,
 } from '../../lib/healthcheck.messages.js';
+import { Test } from '@nestjs/testing';
+import { HealthEndpoints } from '../../lib/http/health-endpoints.js';
+import {
+  DEFAULT_HEALTH_SERVER_TIMEOUTS,
+  HEALTH_SERVER_TIMEOUTS,
+  type HealthServerTimeouts,
+} from '../../lib/server/health-server.timeouts.js';
 import {
   HealthcheckModule,
   type HealthcheckModuleOptions,
@@ -42,6 +49,25 @@ function appModule(
   })
   class AppModule {}
   return AppModule;
+}
+
+/** Waits for `socket` to close; fails after `limitMs` instead of hanging the suite. */
+async function closedWithin(socket: Socket, limitMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      once(socket, 'close'),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`the socket stayed open for ${limitMs} ms`)),
+          limitMs,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    socket.destroy();
+  }
 }
 
 const portOf = (app: INestApplicationContext): number => {
@@ -330,6 +356,97 @@ describe('the health server', () => {
       expect(closeAll).not.toHaveBeenCalled();
     } finally {
       closeAll.mockRestore();
+    }
+  });
+
+  it('answers 500 and keeps serving when writing an answer throws, instead of ending the process', async () => {
+    const port = await boot({ server: { port: 0, host: '127.0.0.1' } });
+    const endpoints = context!.get(HealthEndpoints);
+    const probe = jest.spyOn(endpoints, 'probe').mockReturnValueOnce({
+      status: 200,
+      headers: [['X-Build', 'v1\r\nSet-Cookie: a=b']],
+      body: '{}',
+    });
+    const broken = await rawRequest(port, '/healthcheck/live');
+    expect(broken.status).toBe(500);
+    expect(broken.headers['set-cookie']).toBeUndefined();
+    expect(JSON.parse(broken.body).error).toMatch(/^The health route failed/);
+    probe.mockRestore();
+    expect((await rawRequest(port, '/healthcheck/live')).status).toBe(200);
+  });
+
+  it('listens with short timeouts instead of the 60 s Node.js gives a request by default', async () => {
+    const listen = jest.spyOn(Server.prototype, 'listen');
+    try {
+      await boot({ server: { port: 0, host: '127.0.0.1' } });
+      const server = listen.mock.contexts[0] as Server;
+      expect({
+        headersTimeout: server.headersTimeout,
+        requestTimeout: server.requestTimeout,
+        keepAliveTimeout: server.keepAliveTimeout,
+      }).toEqual({
+        headersTimeout: DEFAULT_HEALTH_SERVER_TIMEOUTS.headersTimeout,
+        requestTimeout: DEFAULT_HEALTH_SERVER_TIMEOUTS.requestTimeout,
+        keepAliveTimeout: DEFAULT_HEALTH_SERVER_TIMEOUTS.keepAliveTimeout,
+      });
+      expect(DEFAULT_HEALTH_SERVER_TIMEOUTS).toEqual({
+        headersTimeout: 5_000,
+        requestTimeout: 10_000,
+        keepAliveTimeout: 5_000,
+        connectionsCheckingInterval: 1_000,
+      });
+    } finally {
+      listen.mockRestore();
+    }
+  });
+
+  it('cuts off a client that sends half a request once the headers timeout passes', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [appModule({ server: { port: 0, host: '127.0.0.1' } })],
+    })
+      .overrideProvider(HEALTH_SERVER_TIMEOUTS)
+      .useValue({
+        headersTimeout: 50,
+        requestTimeout: 100,
+        keepAliveTimeout: 50,
+        connectionsCheckingInterval: 10,
+      } satisfies HealthServerTimeouts)
+      .compile();
+    moduleRef.useLogger(false);
+    context = await moduleRef.init();
+    const slow = connect(portOf(context), '127.0.0.1');
+    await once(slow, 'connect');
+    let answer = '';
+    slow.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+    slow.write('GET /healthcheck/live HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    await closedWithin(slow, 5_000);
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(
+      (await rawRequest(portOf(context), '/healthcheck/live')).status,
+    ).toBe(200);
+  });
+
+  it('closes connections beyond server.maxConnections at once and serves again when one frees up', async () => {
+    const port = await boot({
+      server: { port: 0, host: '127.0.0.1', maxConnections: 1 },
+    });
+    const held = connect(port, '127.0.0.1');
+    await once(held, 'connect');
+    const extra = connect(port, '127.0.0.1');
+    await closedWithin(extra, 5_000);
+    held.destroy();
+    await once(held, 'close');
+    for (let attempt = 0; ; attempt++) {
+      const response = await rawRequest(port, '/healthcheck/live').catch(
+        () => undefined,
+      );
+      if (response) {
+        expect(response.status).toBe(200);
+        break;
+      }
+      if (attempt === 50)
+        throw new Error('the freed connection was not reused');
+      await new Promise((resolve) => setImmediate(resolve));
     }
   });
 

@@ -1,5 +1,8 @@
 import { DEFAULTS } from '../../lib/healthcheck.constants.js';
 import {
+  headerNameInvalid,
+  headerValueInvalid,
+  invalidHeaderOption,
   invalidOption,
   unknownOption,
 } from '../../lib/healthcheck.messages.js';
@@ -150,6 +153,41 @@ describe('resolveModuleOptions', () => {
     expect(() => resolveModuleOptions({ environment: 'on' })).toThrow(
       /"environment": expected true, false or an object/,
     );
+  });
+
+  it.each(['successHeaders', 'failedHeaders'])(
+    'rejects a %s value with CR/LF, naming the option and the header',
+    (option) => {
+      const value = 'v1\r\nSet-Cookie: a=b';
+      expect(() =>
+        resolveModuleOptions({ [option]: { 'X-Build': value } }),
+      ).toThrow(
+        invalidHeaderOption(option, 'X-Build', headerValueInvalid(value)),
+      );
+    },
+  );
+
+  it('rejects a header name that is no HTTP token, naming the option and the header', () => {
+    expect(() =>
+      resolveModuleOptions({ successHeaders: { 'X Build': 'v1' } }),
+    ).toThrow(
+      invalidHeaderOption('successHeaders', 'X Build', headerNameInvalid),
+    );
+  });
+
+  it.each([0, 1.5, '10'])('rejects server.maxConnections = %p', (value) => {
+    expect(() =>
+      resolveModuleOptions({ server: { port: 0, maxConnections: value } }),
+    ).toThrow(
+      /"server\.maxConnections": expected an integer number of connections/,
+    );
+  });
+
+  it('reads server.maxConnections', () => {
+    expect(
+      resolveModuleOptions({ server: { port: 0, maxConnections: 64 } }).server
+        ?.maxConnections,
+    ).toBe(64);
   });
 
   it('rejects unknown options, which are usually typos', () => {
