@@ -406,3 +406,12 @@ export const headerNameInvalid = 'is not a valid header name';
 
 export const headerValueInvalid = (value: string): string =>
   `has the value ${JSON.stringify(value)}, which HTTP does not allow`;
+
+export const ttlOnBackgroundCheck = (
+  where: string,
+  option: string,
+  interval: number,
+): string =>
+  `Option "${option}" of health check ${where} does nothing: the check runs in the background every ` +
+  `${interval} ms (option "interval"), and a background check's result lives for its interval, until the next ` +
+  `run. Remove "${option}", or remove "interval" to run the check on demand with cached results.`;

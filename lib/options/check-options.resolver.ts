@@ -2,6 +2,7 @@ import {
   checkOwner,
   invalidCheckOption,
   maxStalenessWithoutInterval,
+  ttlOnBackgroundCheck,
 } from '../healthcheck.messages.js';
 import type { HealthCheckOptions } from '../interfaces/check.interface.js';
 import type { CheckTiming } from '../interfaces/resolved-options.interface.js';
@@ -115,6 +116,13 @@ export function resolveCheckOptions(
     read;
   if (interval === undefined && maxStaleness !== undefined) {
     report('maxStaleness', maxStalenessWithoutInterval, 'no interval');
+  }
+  if (interval !== undefined) {
+    for (const ttl of ['successTtl', 'failedTtl'] as const) {
+      if (options?.[ttl] !== undefined) {
+        throw new Error(ttlOnBackgroundCheck(where, ttl, interval));
+      }
+    }
   }
   return {
     ...rest,

@@ -1,4 +1,7 @@
-import { unknownOption } from '../../lib/healthcheck.messages.js';
+import {
+  ttlOnBackgroundCheck,
+  unknownOption,
+} from '../../lib/healthcheck.messages.js';
 import { resolveCheckOptions } from '../../lib/options/check-options.resolver.js';
 
 describe('resolveCheckOptions', () => {
@@ -60,6 +63,25 @@ describe('resolveCheckOptions', () => {
     expect(() => resolve(options)).toThrow(
       new RegExp(`Invalid option "${option}" of health check Probe.method`),
     );
+  });
+
+  it.each(['successTtl', 'failedTtl'] as const)(
+    'refuses %s on a background check, naming the check and saying its result lives for its interval',
+    (ttl) => {
+      expect(() => resolve({ interval: 5_000, [ttl]: 1_000 })).toThrow(
+        ttlOnBackgroundCheck('Probe.method', ttl, 5_000),
+      );
+      expect(() => resolve({ interval: 5_000, [ttl]: null })).toThrow(
+        ttlOnBackgroundCheck('Probe.method', ttl, 5_000),
+      );
+    },
+  );
+
+  it('keeps the module TTLs on a background check that sets none, and a TTL on a check without interval', () => {
+    expect(resolve({ interval: 5_000, successTtl: undefined }).timing).toEqual(
+      timing,
+    );
+    expect(resolve({ successTtl: 1_000 }).timing.successTtl).toBe(1_000);
   });
 
   it('refuses an unknown option with the same message as the module does', () => {
