@@ -1,8 +1,9 @@
 import { amqpNotConnected } from '../../healthcheck.messages.js';
-import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
+import type { ReadyCheckOutcome } from '../shared/ready-check.outcome.js';
 import { abortable } from '../shared/abortable.js';
 import { clientOption } from '../shared/client-option.js';
 import { afterEarlierProbe, trackProbe } from '../shared/earlier-probe.js';
+import { guardCheckedOut } from '../shared/checked-out.guard.js';
 import { readyCheck } from '../shared/ready-check.js';
 import { timedRoundTrip, type RoundTripOptions } from '../shared/round-trip.js';
 import {
@@ -34,7 +35,7 @@ export interface AmqpCheckOptions {
 export function checkAmqp(
   client: AmqpClientLike,
   { signal }: RoundTripOptions = {},
-): Promise<HealthCheckOutcome> {
+): Promise<ReadyCheckOutcome> {
   const channel = isAmqpChannel(client);
   const what = channel ? CHECK_EXCHANGE : OPEN_CLOSE;
   amqpTarget(client);
@@ -59,6 +60,9 @@ async function openAndClose(
 ): Promise<void> {
   if (recoveryState(client) === 'down') throw new Error(amqpNotConnected);
   const opened = await client.createChannel();
+  // The channel is the check's own: a broker that closes it must not raise an 'error' event nobody handles.
+  // The listener stays, as the channel is dropped once closed.
+  guardCheckedOut(opened);
   // Closed even when the check has given up meanwhile: nothing stays open on the broker.
   await opened.close();
   signal?.throwIfAborted();

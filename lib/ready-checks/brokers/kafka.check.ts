@@ -1,5 +1,5 @@
 import { kafkaNoMetadata } from '../../healthcheck.messages.js';
-import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
+import type { ReadyCheckOutcome } from '../shared/ready-check.outcome.js';
 import { abortable } from '../shared/abortable.js';
 import { clientOption } from '../shared/client-option.js';
 import { afterEarlierProbe, trackProbe } from '../shared/earlier-probe.js';
@@ -54,7 +54,7 @@ export async function releaseKafkaAdmin(kafka: object): Promise<void> {
 export function checkKafka(
   client: KafkaClientLike,
   { signal }: RoundTripOptions = {},
-): Promise<HealthCheckOutcome> {
+): Promise<ReadyCheckOutcome> {
   return timedRoundTrip(
     DESCRIBE_CLUSTER,
     () => 'the kafka cluster',

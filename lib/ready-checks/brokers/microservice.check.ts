@@ -3,7 +3,7 @@ import {
   microservicePatternMissing,
   readyCheckMissingOption,
 } from '../../healthcheck.messages.js';
-import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
+import type { ReadyCheckOutcome } from '../shared/ready-check.outcome.js';
 import { readyCheck } from '../shared/ready-check.js';
 import { timedRoundTrip, type RoundTripOptions } from '../shared/round-trip.js';
 import {
@@ -38,7 +38,7 @@ export interface MicroserviceRunOptions extends RoundTripOptions {
 export function checkMicroservice(
   client: ClientProxyLike,
   { signal, pattern, data = {} }: MicroserviceRunOptions,
-): Promise<HealthCheckOutcome> {
+): Promise<ReadyCheckOutcome> {
   return timedRoundTrip(
     `send(${inspect(pattern, { breakLength: Infinity, depth: 2 })})`,
     () => clientProxyTarget(client),

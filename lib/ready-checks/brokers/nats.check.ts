@@ -1,5 +1,5 @@
 import { natsNotConnected } from '../../healthcheck.messages.js';
-import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
+import type { ReadyCheckOutcome } from '../shared/ready-check.outcome.js';
 import { abortable } from '../shared/abortable.js';
 import { clientOption } from '../shared/client-option.js';
 import { afterEarlierProbe, trackProbe } from '../shared/earlier-probe.js';
@@ -28,7 +28,7 @@ export interface NatsCheckOptions {
 export function checkNats(
   client: NatsConnectionLike,
   { signal }: RoundTripOptions = {},
-): Promise<HealthCheckOutcome> {
+): Promise<ReadyCheckOutcome> {
   return timedRoundTrip(
     PING,
     () => natsTarget(client),

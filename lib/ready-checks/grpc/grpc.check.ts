@@ -12,6 +12,10 @@ import {
   type ReadyCheckOutcome,
 } from '../shared/runnable-ready-check.js';
 import {
+  withRunOptions,
+  type ReadyCheckRunOptions,
+} from '../shared/ready-check.outcome.js';
+import {
   loadGrpcJs,
   type GrpcCall,
   type GrpcJs,
@@ -41,7 +45,7 @@ export interface GrpcCheckOptions {
 /** What `checks.grpc.run()` takes. */
 export interface GrpcRunOptions extends GrpcCheckOptions {
   /** Cancels the call and closes the channel. */
-  signal: AbortSignal;
+  signal?: AbortSignal;
 }
 
 /**
@@ -51,8 +55,9 @@ export interface GrpcRunOptions extends GrpcCheckOptions {
  */
 export async function checkGrpc(
   options: GrpcRunOptions,
+  extra?: ReadyCheckRunOptions,
 ): Promise<ReadyCheckOutcome> {
-  const { url, signal, service = '' } = options;
+  const { url, signal, service = '' } = withRunOptions(options, extra);
   let grpc: GrpcJs;
   try {
     grpc = await abortable(loadGrpcJs(), signal);
@@ -92,7 +97,7 @@ export async function checkGrpc(
     });
     status = await abortable(answer, signal, () => call?.cancel());
   } catch (error) {
-    const reason = signal.aborted
+    const reason = signal?.aborted
       ? describeNetworkError(error, signal)
       : describeGrpcError(grpc, error);
     return { passed: false, output: grpcCheckFailed(service, url, reason) };

@@ -1,5 +1,5 @@
 import { hasMethods } from '../shared/has-methods.js';
-import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
+import type { ReadyCheckOutcome } from '../shared/ready-check.outcome.js';
 import { clientOption } from '../shared/client-option.js';
 import { describeTarget } from '../shared/describe-target.js';
 import { detachedProbe } from '../shared/earlier-probe.js';
@@ -61,7 +61,7 @@ export function pingMongo(
 export function checkMongodb(
   client: MongoClientLike,
   { signal }: RoundTripOptions = {},
-): Promise<HealthCheckOutcome> {
+): Promise<ReadyCheckOutcome> {
   return timedRoundTrip(
     PING,
     () => mongoTarget(client),

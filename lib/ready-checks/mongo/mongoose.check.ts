@@ -1,5 +1,5 @@
 import { mongooseNotOpened } from '../../healthcheck.messages.js';
-import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
+import type { ReadyCheckOutcome } from '../shared/ready-check.outcome.js';
 import { clientOption } from '../shared/client-option.js';
 import { describeTarget } from '../shared/describe-target.js';
 import { readyCheck } from '../shared/ready-check.js';
@@ -59,7 +59,7 @@ export function isMongooseClient(value: unknown): value is MongooseClientLike {
 export function checkMongoose(
   client: MongooseClientLike,
   { signal }: RoundTripOptions = {},
-): Promise<HealthCheckOutcome> {
+): Promise<ReadyCheckOutcome> {
   const connection = isConnection(client) ? client : client.connection;
   const native = connection.getClient();
   return timedRoundTrip(

@@ -8,6 +8,10 @@ import {
   runnableReadyCheck,
   type ReadyCheckOutcome,
 } from '../shared/runnable-ready-check.js';
+import {
+  withRunOptions,
+  type ReadyCheckRunOptions,
+} from '../shared/ready-check.outcome.js';
 
 /** The record types a DNS query of `checks.dns` may ask for. */
 export const DNS_RECORD_TYPES = [
@@ -41,7 +45,7 @@ export interface DnsCheckOptions {
 /** What `checks.dns.run()` takes. */
 export interface DnsRunOptions extends DnsCheckOptions {
   /** Aborts the resolution (a DNS query is cancelled). */
-  signal: AbortSignal;
+  signal?: AbortSignal;
 }
 
 const MAX_SHOWN_ANSWERS = 5;
@@ -54,8 +58,9 @@ const MAX_SHOWN_ANSWERS = 5;
  */
 export async function checkDns(
   options: DnsRunOptions,
+  extra?: ReadyCheckRunOptions,
 ): Promise<ReadyCheckOutcome> {
-  const { hostname, signal } = options;
+  const { hostname, signal } = withRunOptions(options, extra);
   const query = options.rrtype !== undefined || options.servers !== undefined;
   const rrtype = options.rrtype ?? 'A';
   const how = query

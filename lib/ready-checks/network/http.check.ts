@@ -23,6 +23,10 @@ import {
   type ReadyCheckOutcome,
 } from '../shared/runnable-ready-check.js';
 import {
+  withRunOptions,
+  type ReadyCheckRunOptions,
+} from '../shared/ready-check.outcome.js';
+import {
   DEFAULT_EXPECTED_STATUS,
   describeExpectedStatus,
   isStatusExpectation,
@@ -51,7 +55,7 @@ export interface HttpCheckOptions {
 /** What `checks.http.run()` takes. */
 export interface HttpRunOptions extends HttpCheckOptions {
   /** Aborts the request and closes its connection. */
-  signal: AbortSignal;
+  signal?: AbortSignal;
 }
 
 interface HttpAnswer {
@@ -65,8 +69,9 @@ interface HttpAnswer {
  */
 export async function checkHttp(
   options: HttpRunOptions,
+  extra?: ReadyCheckRunOptions,
 ): Promise<ReadyCheckOutcome> {
-  const { signal, expectBody } = options;
+  const { signal, expectBody } = withRunOptions(options, extra);
   const method = (options.method ?? 'GET').toUpperCase();
   const expected = options.expectStatus ?? DEFAULT_EXPECTED_STATUS;
   let url: URL;
@@ -145,7 +150,7 @@ function request(
   url: URL,
   method: string,
   headers: Record<string, string> | undefined,
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
   readBody: boolean,
 ): Promise<HttpAnswer> {
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;

@@ -8,6 +8,10 @@ import {
   runnableReadyCheck,
   type ReadyCheckOutcome,
 } from '../shared/runnable-ready-check.js';
+import {
+  withRunOptions,
+  type ReadyCheckRunOptions,
+} from '../shared/ready-check.outcome.js';
 
 /** Options of `checks.tcp`. */
 export interface TcpCheckOptions {
@@ -20,18 +24,18 @@ export interface TcpCheckOptions {
 /** What `checks.tcp.run()` takes. */
 export interface TcpRunOptions extends TcpCheckOptions {
   /** Aborts the connection attempt and destroys its socket. */
-  signal: AbortSignal;
+  signal?: AbortSignal;
 }
 
 /**
  * Opens a TCP connection to `host:port` and closes it as soon as it is established (or when it fails or the
  * signal aborts). The observed value is the connect time in ms.
  */
-export async function checkTcp({
-  host,
-  port,
-  signal,
-}: TcpRunOptions): Promise<ReadyCheckOutcome> {
+export async function checkTcp(
+  options: TcpRunOptions,
+  extra?: ReadyCheckRunOptions,
+): Promise<ReadyCheckOutcome> {
+  const { host, port, signal } = withRunOptions(options, extra);
   const started = performance.now();
   const socket = connect({ host, port });
   const connected = new Promise<void>((resolve, reject) => {

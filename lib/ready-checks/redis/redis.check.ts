@@ -2,7 +2,7 @@ import {
   redisClientNotConnected,
   unexpectedReply,
 } from '../../healthcheck.messages.js';
-import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
+import type { ReadyCheckOutcome } from '../shared/ready-check.outcome.js';
 import { describeValue } from '../../serialization/describe-value.js';
 import { abortable } from '../shared/abortable.js';
 import { clientOption } from '../shared/client-option.js';
@@ -34,7 +34,7 @@ export interface RedisCheckOptions {
 export function checkRedis(
   client: RedisClientLike,
   { signal }: RoundTripOptions = {},
-): Promise<HealthCheckOutcome> {
+): Promise<ReadyCheckOutcome> {
   return timedRoundTrip(
     PING,
     () => redisTarget(client),

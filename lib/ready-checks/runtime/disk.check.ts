@@ -15,6 +15,10 @@ import {
   runnableReadyCheck,
   type ReadyCheckOutcome,
 } from '../shared/runnable-ready-check.js';
+import {
+  withRunOptions,
+  type ReadyCheckRunOptions,
+} from '../shared/ready-check.outcome.js';
 
 /** Options of `checks.disk`; give `path` and at least one of the two thresholds. */
 export interface DiskCheckOptions {
@@ -47,8 +51,9 @@ export interface DiskRunOptions extends DiskCheckOptions {
  */
 export async function checkDisk(
   options: DiskRunOptions,
+  extra?: ReadyCheckRunOptions,
 ): Promise<ReadyCheckOutcome> {
-  const { path, signal } = options;
+  const { path, signal } = withRunOptions(options, extra);
   let reading: DiskReading;
   try {
     const work = (options.statfs ?? readStatfs)(path);

@@ -9,6 +9,7 @@ import {
   runnableReadyCheck,
   type ReadyCheckOutcome,
 } from '../shared/runnable-ready-check.js';
+import type { ReadyCheckRunOptions } from '../shared/ready-check.outcome.js';
 import {
   holdEventLoopDelayMonitor,
   sharedEventLoopDelayMonitor,
@@ -43,6 +44,8 @@ export interface EventLoopRunOptions extends EventLoopCheckOptions {
  */
 export async function checkEventLoop(
   options: EventLoopRunOptions,
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the shape every family's run shares
+  _extra?: ReadyCheckRunOptions,
 ): Promise<ReadyCheckOutcome> {
   const percentile = options.percentile ?? DEFAULT_EVENT_LOOP_PERCENTILE;
   const monitor =

@@ -6,6 +6,7 @@ import {
   runnableReadyCheck,
   type ReadyCheckOutcome,
 } from '../shared/runnable-ready-check.js';
+import type { ReadyCheckRunOptions } from '../shared/ready-check.outcome.js';
 
 /** Options of `checks.heap`; give at least one. */
 export interface HeapCheckOptions {
@@ -34,6 +35,8 @@ export interface HeapRunOptions extends HeapCheckOptions {
  */
 export async function checkHeap(
   options: HeapRunOptions,
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the shape every family's run shares
+  _extra?: ReadyCheckRunOptions,
 ): Promise<ReadyCheckOutcome> {
   const { used_heap_size: used, heap_size_limit: limit } = (
     options.readHeap ?? getHeapStatistics

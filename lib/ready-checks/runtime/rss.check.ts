@@ -5,6 +5,7 @@ import {
   runnableReadyCheck,
   type ReadyCheckOutcome,
 } from '../shared/runnable-ready-check.js';
+import type { ReadyCheckRunOptions } from '../shared/ready-check.outcome.js';
 
 /** Options of `checks.rss`. */
 export interface RssCheckOptions {
@@ -22,6 +23,8 @@ export interface RssRunOptions extends RssCheckOptions {
 /** Compares the resident set size of the process with `maxBytes`; the observed value is in bytes. */
 export async function checkRss(
   options: RssRunOptions,
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the shape every family's run shares
+  _extra?: ReadyCheckRunOptions,
 ): Promise<ReadyCheckOutcome> {
   const rss = (options.readRss ?? process.memoryUsage.rss)();
   const measured = rssMeasured(formatBytes(rss));

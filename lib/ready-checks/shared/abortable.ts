@@ -1,13 +1,14 @@
 /**
  * Settles with `work`, or rejects with the signal's reason as soon as `signal` aborts, for clients that take no
  * AbortSignal of their own. `onAbort` runs once on abort (e.g. to destroy a socket); a late result of `work`
- * is ignored, and its late rejection is swallowed.
+ * is ignored, and its late rejection is swallowed. Without a signal, `work` itself.
  */
 export function abortable<T>(
   work: Promise<T>,
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
   onAbort?: () => void,
 ): Promise<T> {
+  if (!signal) return work;
   if (signal.aborted) {
     work.catch(() => undefined);
     onAbort?.();

@@ -2,15 +2,15 @@ import {
   roundTripAnswered,
   roundTripFailed,
 } from '../../healthcheck.messages.js';
-import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
+import type {
+  ReadyCheckOutcome,
+  ReadyCheckRunOptions,
+} from './ready-check.outcome.js';
 import { describeClientError } from './describe-client-error.js';
 import { EarlierProbeUnansweredError } from './earlier-probe.js';
 
 /** What a round-trip check is given besides its client. */
-export interface RoundTripOptions {
-  /** Aborted when the check times out: the run fails at once and leaves the client usable. */
-  signal?: AbortSignal;
-}
+export type RoundTripOptions = ReadyCheckRunOptions;
 
 /**
  * Times one round trip to a server and words the outcome: `SELECT 1 answered in 1.8 ms` with the milliseconds
@@ -22,7 +22,7 @@ export async function timedRoundTrip(
   target: () => string,
   signal: AbortSignal | undefined,
   work: () => Promise<unknown>,
-): Promise<HealthCheckOutcome> {
+): Promise<ReadyCheckOutcome> {
   const started = performance.now();
   try {
     signal?.throwIfAborted();

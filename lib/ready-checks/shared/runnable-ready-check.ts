@@ -2,25 +2,27 @@ import type { HealthCheckContext } from '../../interfaces/check.interface.js';
 import type { CommonCheckOptions } from '../health-check.definition.js';
 import { OwnOptions } from './own-options.validator.js';
 import { readyCheck, type ReadyCheckBuilder } from './ready-check.js';
+import type {
+  ReadyCheckOutcome,
+  ReadyCheckRunOptions,
+} from './ready-check.outcome.js';
 
-/** What a client-less ready-made check resolves with: an outcome the runner reads as it is. */
-export interface ReadyCheckOutcome {
-  passed: boolean;
-  /** A sentence for a person on call: what was measured, or what was tried and what came back. */
-  output: string;
-  /** The measurement, in `observedUnit`. */
-  observedValue?: number;
-  /** `ms`, `bytes`, `percent` or `ratio`. */
-  observedUnit?: string;
-}
+export type { ReadyCheckOutcome } from './ready-check.outcome.js';
 
 /** A builder of the `checks` namespace that also carries the check's logic, to call inside your own checks. */
 export type RunnableCheckBuilder<
   Own extends object,
   RunOptions,
 > = ReadyCheckBuilder<Own> & {
-  /** Runs the check once, outside the module's runner; resolves with the outcome, never rejects. */
-  readonly run: (options: RunOptions) => Promise<ReadyCheckOutcome>;
+  /**
+   * Runs the check once, outside the module's runner, as every family's `.run` does: its options first, then
+   * an optional `{ signal }` (a `signal` among the options is still read). Resolves with the outcome, never
+   * rejects.
+   */
+  readonly run: (
+    options: RunOptions,
+    extra?: ReadyCheckRunOptions,
+  ) => Promise<ReadyCheckOutcome>;
 };
 
 /** How one kind of client-less check is built. */
@@ -31,8 +33,11 @@ export interface RunnableCheckSpec<Own extends object, RunOptions> {
   known: readonly (keyof Own & string)[];
   /** Throws (through `OwnOptions`) when an own option is missing or invalid; runs when the builder is called. */
   validate: (options: OwnOptions) => void;
-  /** The check's logic. */
-  run: (options: RunOptions) => Promise<ReadyCheckOutcome>;
+  /** The check's logic, in the shape of every `.run`: options, then an optional `{ signal }`. */
+  run: (
+    options: RunOptions,
+    extra?: ReadyCheckRunOptions,
+  ) => Promise<ReadyCheckOutcome>;
   /** Turns the own options into the function run on every check; by default `run({ ...own, signal })`. */
   create?: (
     own: Own,

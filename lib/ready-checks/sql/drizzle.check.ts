@@ -1,4 +1,4 @@
-import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
+import type { ReadyCheckOutcome } from '../shared/ready-check.outcome.js';
 import { clientOption } from '../shared/client-option.js';
 import { detachedProbe } from '../shared/earlier-probe.js';
 import { readyCheck } from '../shared/ready-check.js';
@@ -48,7 +48,7 @@ export function isDrizzle(value: unknown): value is DrizzleLike {
 export function checkDrizzle(
   db: DrizzleLike,
   { signal }: RoundTripOptions = {},
-): Promise<HealthCheckOutcome> {
+): Promise<ReadyCheckOutcome> {
   if (isPgClient(db.$client)) return checkPg(db.$client, { signal });
   if (isMysql2Client(db.$client)) return checkMysql2(db.$client, { signal });
   return timedRoundTrip(

@@ -1,4 +1,4 @@
-import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
+import type { ReadyCheckOutcome } from '../shared/ready-check.outcome.js';
 import { clientOption } from '../shared/client-option.js';
 import { describeTarget } from '../shared/describe-target.js';
 import { detachedProbe } from '../shared/earlier-probe.js';
@@ -47,7 +47,7 @@ function dialectOf(knex: KnexLike): unknown {
 export function checkKnex(
   knex: KnexLike,
   { signal }: RoundTripOptions = {},
-): Promise<HealthCheckOutcome> {
+): Promise<ReadyCheckOutcome> {
   const query = roundTripQuery(dialectOf(knex));
   return timedRoundTrip(
     query,

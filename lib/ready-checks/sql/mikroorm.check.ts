@@ -1,4 +1,4 @@
-import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
+import type { ReadyCheckOutcome } from '../shared/ready-check.outcome.js';
 import { clientOption } from '../shared/client-option.js';
 import { describeTarget } from '../shared/describe-target.js';
 import { detachedProbe } from '../shared/earlier-probe.js';
@@ -66,7 +66,7 @@ export function isMikroOrm(value: unknown): value is MikroOrmLike {
 export function checkMikroOrm(
   client: MikroOrmLike,
   { signal }: RoundTripOptions = {},
-): Promise<HealthCheckOutcome> {
+): Promise<ReadyCheckOutcome> {
   const em = isEntityManager(client) ? client : client.em;
   const driver = em.getDriver().constructor.name;
   const connection = em.getConnection();

@@ -1,4 +1,4 @@
-import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
+import type { ReadyCheckOutcome } from '../shared/ready-check.outcome.js';
 import { abortable } from '../shared/abortable.js';
 import { clientOption } from '../shared/client-option.js';
 import { describeTarget } from '../shared/describe-target.js';
@@ -7,6 +7,7 @@ import {
   detachedProbe,
   trackProbe,
 } from '../shared/earlier-probe.js';
+import { guardCheckedOut } from '../shared/checked-out.guard.js';
 import { readyCheck } from '../shared/ready-check.js';
 import { timedRoundTrip, type RoundTripOptions } from '../shared/round-trip.js';
 
@@ -92,7 +93,7 @@ export function isMysql2Client(value: unknown): value is Mysql2Like {
 export function checkMysql2(
   client: Mysql2Like,
   { signal }: RoundTripOptions = {},
-): Promise<HealthCheckOutcome> {
+): Promise<ReadyCheckOutcome> {
   const target = core(client);
   return timedRoundTrip(
     SELECT_1,
@@ -133,12 +134,20 @@ async function poolRoundTrip(
         );
       })
     : await checkout;
+  // mysql2 listens to a pooled connection's 'error' only once: a second one while the check holds it (a
+  // server going away) must not become an 'error' event nobody handles.
+  const guard = guardCheckedOut(connection);
   let done = false;
-  const finish = (destroy: boolean): void => {
+  const finish = (failed: boolean): void => {
     if (done) return;
     done = true;
-    if (destroy) connection.destroy();
-    else connection.release?.();
+    if (failed || guard.error) {
+      // A destroyed connection keeps the listener: it may still report its socket's end.
+      connection.destroy();
+      return;
+    }
+    connection.release?.();
+    guard.dispose();
   };
   try {
     const query = selectOne(connection);

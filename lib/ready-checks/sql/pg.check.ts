@@ -1,5 +1,5 @@
 import { hasMethods } from '../shared/has-methods.js';
-import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
+import type { ReadyCheckOutcome } from '../shared/ready-check.outcome.js';
 import { abortable } from '../shared/abortable.js';
 import { clientOption } from '../shared/client-option.js';
 import { describeTarget } from '../shared/describe-target.js';
@@ -8,6 +8,7 @@ import {
   detachedProbe,
   trackProbe,
 } from '../shared/earlier-probe.js';
+import { guardCheckedOut } from '../shared/checked-out.guard.js';
 import { readyCheck } from '../shared/ready-check.js';
 import { timedRoundTrip, type RoundTripOptions } from '../shared/round-trip.js';
 
@@ -18,6 +19,8 @@ export interface PgPoolClientLike {
   query(text: string): Promise<unknown>;
   /** With an argument, the pool destroys the client instead of keeping it. */
   release(destroy?: boolean | Error): void;
+  on?(event: 'error', listener: (error: unknown) => void): unknown;
+  removeListener?(event: 'error', listener: (error: unknown) => void): unknown;
 }
 
 /** The parts of a pg `Pool` the check uses. */
@@ -71,7 +74,7 @@ function isPool(value: object): value is PgPoolLike {
 export function checkPg(
   client: PgLike,
   { signal }: RoundTripOptions = {},
-): Promise<HealthCheckOutcome> {
+): Promise<ReadyCheckOutcome> {
   return timedRoundTrip(
     SELECT_1,
     () => pgTarget(client),
@@ -102,11 +105,17 @@ async function poolRoundTrip(
         );
       })
     : await checkout;
+  // The pool stops listening to a client while it is out: a server that goes away meanwhile must not raise an
+  // 'error' event nobody handles.
+  const guard = guardCheckedOut(client);
   let released = false;
-  const release = (error?: Error): void => {
+  const release = (failure?: Error): void => {
     if (released) return;
     released = true;
+    const error = failure ?? guard.error;
     client.release(error);
+    // A destroyed client keeps the listener: it may still report its socket's end.
+    if (!error) guard.dispose();
   };
   try {
     const query = client.query(SELECT_1);

@@ -1,5 +1,5 @@
 import { hasMethods } from '../shared/has-methods.js';
-import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
+import type { ReadyCheckOutcome } from '../shared/ready-check.outcome.js';
 import { clientOption } from '../shared/client-option.js';
 import { detachedProbe } from '../shared/earlier-probe.js';
 import { readyCheck } from '../shared/ready-check.js';
@@ -49,7 +49,7 @@ function providerOf(client: PrismaClientLike): string | undefined {
 export function checkPrisma(
   client: PrismaClientLike,
   { signal }: RoundTripOptions = {},
-): Promise<HealthCheckOutcome> {
+): Promise<ReadyCheckOutcome> {
   const provider = providerOf(client);
   const mongo = provider === 'mongodb';
   const what = mongo ? 'ping' : SELECT_1;

@@ -1,5 +1,5 @@
 import { hasMethods } from '../shared/has-methods.js';
-import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
+import type { ReadyCheckOutcome } from '../shared/ready-check.outcome.js';
 import { clientOption } from '../shared/client-option.js';
 import { describeTarget } from '../shared/describe-target.js';
 import { detachedProbe } from '../shared/earlier-probe.js';
@@ -32,7 +32,7 @@ export function isSequelize(value: unknown): value is SequelizeLike {
 export function checkSequelize(
   sequelize: SequelizeLike,
   { signal }: RoundTripOptions = {},
-): Promise<HealthCheckOutcome> {
+): Promise<ReadyCheckOutcome> {
   const dialect = sequelize.getDialect();
   const query = roundTripQuery(dialect);
   return timedRoundTrip(

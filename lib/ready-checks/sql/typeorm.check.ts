@@ -1,5 +1,5 @@
 import { dataSourceNotInitialized } from '../../healthcheck.messages.js';
-import type { HealthCheckOutcome } from '../../interfaces/check.interface.js';
+import type { ReadyCheckOutcome } from '../shared/ready-check.outcome.js';
 import { clientOption } from '../shared/client-option.js';
 import { describeTarget } from '../shared/describe-target.js';
 import { detachedProbe } from '../shared/earlier-probe.js';
@@ -53,7 +53,7 @@ function mongoClientOf(source: TypeormDataSourceLike): unknown {
 export function checkTypeorm(
   dataSource: TypeormDataSourceLike,
   { signal }: RoundTripOptions = {},
-): Promise<HealthCheckOutcome> {
+): Promise<ReadyCheckOutcome> {
   const type = dataSource.options.type;
   const mongo = mongoClientOf(dataSource);
   if (type === 'mongodb' && dataSource.isInitialized && isMongoClient(mongo)) {
