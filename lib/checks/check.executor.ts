@@ -10,12 +10,14 @@ import type { RegisteredCheck } from './check.registry.js';
 import { settle } from './settle.js';
 
 /**
- * Runs one check within its timeout and turns whatever happened into a frozen result of the JSON format. Never
- * rejects. `shutdown` abandons the check when aborted.
+ * Runs one check within its timeout and turns whatever happened into a frozen result of the JSON format, its
+ * output scrubbed by `scrubOutput` so that the cached result is already safe to show. Never rejects. `shutdown`
+ * abandons the check when aborted.
  */
 export async function executeCheck(
   check: RegisteredCheck,
   shutdown: AbortSignal,
+  scrubOutput: (output: unknown) => unknown = (output) => output,
 ): Promise<HealthCheckResult> {
   const startedAt = performance.now();
   const settled = await settle((signal) => check.run({ signal }), {
@@ -26,6 +28,7 @@ export async function executeCheck(
   const outcome: CheckOutcome = settled.ok
     ? normalizeOutcome(settled.value)
     : { passed: false, output: settled.message };
+  outcome.output = scrubOutput(toJsonSafe(outcome.output));
   const ttl = outcome.passed ? check.timing.successTtl : check.timing.failedTtl;
   const lifetime = check.background ? check.background.interval : ttl;
   return createResult(check, outcome, Date.now(), lifetime, responseTime);
@@ -36,14 +39,16 @@ export function pendingResult(check: RegisteredCheck): HealthCheckResult {
   return failedResult(check, checkPending, Date.now());
 }
 
-/** The failure that replaces a background check's result once it is older than the check's maxStaleness. */
+/** The failure shown once a background check has had no new result for longer than its maxStaleness. */
 export function staleResult(
   check: RegisteredCheck,
-  last: HealthCheckResult,
+  silentForMs: number,
   now: number,
 ): HealthCheckResult {
-  const ageMs = Math.round(now - last.timestamp * 1000);
-  const output = checkStale(ageMs, check.background?.maxStaleness ?? 0);
+  const output = checkStale(
+    Math.round(silentForMs),
+    check.background?.maxStaleness ?? 0,
+  );
   return failedResult(check, output, now);
 }
 

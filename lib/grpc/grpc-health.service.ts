@@ -5,13 +5,12 @@ import {
 } from '@nestjs/common';
 import { CheckRegistry } from '../checks/check.registry.js';
 import { describeThrown } from '../checks/describe-thrown.js';
-import { HealthCheckRunner } from '../checks/health-check.runner.js';
+import { HealthMonitor } from '../checks/health.monitor.js';
 import { LOGGER_CONTEXT } from '../healthcheck.constants.js';
 import {
   grpcUnknownService,
   grpcWatchFailed,
 } from '../healthcheck.messages.js';
-import { ProbeService } from '../probes/probe.service.js';
 import {
   loadHealthServiceDefinition,
   type HealthServiceDefinition,
@@ -52,10 +51,9 @@ export class GrpcHealthService implements BeforeApplicationShutdown {
 
   constructor(
     private readonly registry: CheckRegistry,
-    private readonly runner: HealthCheckRunner,
-    probes: ProbeService,
+    private readonly monitor: HealthMonitor,
   ) {
-    this.reader = new HealthStatusReader(runner, probes);
+    this.reader = new HealthStatusReader(monitor);
   }
 
   /**
@@ -91,8 +89,9 @@ export class GrpcHealthService implements BeforeApplicationShutdown {
   }
 
   /**
-   * Ends every open Watch stream once the shutdown delay is over and before Nest closes its servers: a
-   * graceful gRPC shutdown waits for open calls, so a Watch left open would hold it forever.
+   * Ends every open Watch stream once the shutdown delay is over and before Nest closes its servers, each after
+   * a last NOT_SERVING (as grpc-go's and grpc-java's health servers do): a graceful gRPC shutdown waits for open
+   * calls, so a Watch left open would hold it forever.
    */
   beforeApplicationShutdown(): void {
     this.closed = true;
@@ -148,7 +147,7 @@ export class GrpcHealthService implements BeforeApplicationShutdown {
         this.read(service, (target) => this.reader.run(target)),
       current: (service) =>
         this.read(service, (target) => this.reader.peek(target)),
-      subscribe: (listener) => this.runner.subscribe(listener),
+      subscribe: (listener) => this.monitor.subscribe(listener),
     };
     this.watches.add(
       new HealthWatch(call, source, (watch) => this.watches.delete(watch)),
@@ -160,7 +159,7 @@ export class GrpcHealthService implements BeforeApplicationShutdown {
     callback: HealthCallback<HealthListResponse>,
   ): Promise<void> {
     try {
-      await this.runner.run();
+      await this.monitor.current();
       const statuses: Record<string, HealthCheckResponse> = {};
       for (const [service, target] of this.targets()) {
         statuses[service] = { status: await this.reader.peek(target) };

@@ -37,9 +37,10 @@ export class HealthWatch {
     void this.start();
   }
 
-  /** Ends the stream with status OK (the application is shutting down). */
+  /** The application is shutting down: sends NOT_SERVING unless it was the last status sent, and ends with OK. */
   end(): void {
     if (!this.open) return;
+    this.send('NOT_SERVING');
     this.close();
     this.call.end();
   }

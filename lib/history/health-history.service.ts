@@ -1,11 +1,11 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { HealthCheckRunner } from '../checks/health-check.runner.js';
+import { HealthMonitor } from '../checks/health.monitor.js';
+import { presentHistoryEntry } from '../report/presentation.js';
 import { HEALTHCHECK_RESOLVED_OPTIONS } from '../healthcheck.constants.js';
 import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.interface.js';
 import {
   type HealthHistoryEntry,
   toHistoryEntry,
-  withoutOutput,
 } from './history-entry.js';
 import { RingBuffer } from './ring-buffer.js';
 
@@ -16,7 +16,7 @@ export class HealthHistory implements OnApplicationShutdown {
   private unsubscribe?: () => void;
 
   constructor(
-    runner: HealthCheckRunner,
+    runner: HealthMonitor,
     @Inject(HEALTHCHECK_RESOLVED_OPTIONS)
     options: Pick<ResolvedHealthcheckOptions, 'history'>,
   ) {
@@ -31,7 +31,7 @@ export class HealthHistory implements OnApplicationShutdown {
   /** The kept changes, newest first; without the checks' outputs when `showDetails` is false. */
   entries({ showDetails }: { showDetails: boolean }): HealthHistoryEntry[] {
     const entries = this.ring.newestFirst();
-    return showDetails ? entries : entries.map(withoutOutput);
+    return entries.map((entry) => presentHistoryEntry(entry, showDetails));
   }
 
   /** Stops recording; the kept changes stay readable. */

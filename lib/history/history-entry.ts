@@ -44,14 +44,6 @@ export function toHistoryEntry(
   };
 }
 
-/** The entry without the check's output. */
-export function withoutOutput(entry: HealthHistoryEntry): HealthHistoryEntry {
-  if (!('output' in entry)) return entry;
-  const rest = { ...entry };
-  delete rest.output;
-  return rest;
-}
-
 function statusOf(passed: boolean): HistoryStatus {
   return passed ? 'success' : 'failure';
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { HealthCheckRunner } from '../checks/health-check.runner.js';
+import { HealthMonitor } from '../checks/health.monitor.js';
 import { UnknownSelectionError } from '../checks/unknown-selection.error.js';
 import { EnvironmentDumpService } from '../environment/environment-dump.service.js';
 import { HEALTHCHECK_RESOLVED_OPTIONS } from '../healthcheck.constants.js';
@@ -9,7 +9,7 @@ import { HealthHistory } from '../history/health-history.service.js';
 import { historyResponse } from '../history/history.response.js';
 import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.interface.js';
 import { dashboardResponse } from '../ui/dashboard.response.js';
-import { EVENT_STREAM_HEADERS, serveEventStream } from '../ui/event-stream.js';
+import { EVENT_STREAM_HEADERS, EventStreamHub } from '../ui/event-stream.js';
 import type { HealthReport } from '../interfaces/check.interface.js';
 import { ProbeService, type ProbeName } from '../probes/probe.service.js';
 import { HealthResponseFactory } from '../report/health-response.factory.js';
@@ -27,8 +27,11 @@ const ENVIRONMENT_HEADERS = baseHeaders();
  */
 @Injectable()
 export class HealthEndpoints {
+  /** Every event-stream client, served from one subscription; made on the first one. */
+  private streams?: EventStreamHub;
+
   constructor(
-    private readonly runner: HealthCheckRunner,
+    private readonly runner: HealthMonitor,
     private readonly probes: ProbeService,
     private readonly responses: HealthResponseFactory,
     private readonly environmentDump: EnvironmentDumpService,
@@ -96,12 +99,15 @@ export class HealthEndpoints {
       response.end();
       return;
     }
-    serveEventStream(response, {
-      runner: this.runner,
-      history: this.statusHistory,
-      title: this.options.ui?.title ?? '',
-      showDetails: this.responses.showsDetails(request),
-    });
+    this.streams ??= new EventStreamHub(
+      {
+        monitor: this.runner,
+        history: this.statusHistory,
+        title: this.options.ui?.title ?? '',
+      },
+      { maxClients: this.options.ui?.maxClients },
+    );
+    this.streams.serve(response, this.responses.showsDetails(request));
   }
 
   /** The 405 for a method other than GET and HEAD. */

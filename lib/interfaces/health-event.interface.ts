@@ -12,14 +12,19 @@ export type HealthEvent =
 
 export type HealthEventListener = (event: HealthEvent) => void;
 
-/** One check as the transports see it, read from the runner's cache without running anything. */
+/** One check as every view sees it, read from the cache without running anything. */
 export interface CheckSnapshot {
   name: string;
   tags: readonly string[];
   critical: boolean;
   /** The background interval in ms; absent for an on-demand check. */
   interval?: number;
-  /** The latest result; absent until the check has run (a background check shows "pending"). */
+  /**
+   * The shown status: `pending` until a first run has finished (not ready, not started), then `passing` or
+   * `failing` as the thresholds and staleness decide.
+   */
+  status: 'pending' | 'passing' | 'failing';
+  /** The shown result; absent until the check has run (a background check shows a "pending" stand-in). */
   result?: HealthCheckResult;
 }
 

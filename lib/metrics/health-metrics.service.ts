@@ -4,7 +4,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { HealthCheckRunner } from '../checks/health-check.runner.js';
+import { HealthMonitor } from '../checks/health.monitor.js';
 import { HEALTHCHECK_RESOLVED_OPTIONS } from '../healthcheck.constants.js';
 import { metricNameTaken } from '../healthcheck.messages.js';
 import type { HealthEvent } from '../interfaces/health-event.interface.js';
@@ -45,7 +45,7 @@ export class HealthMetrics implements OnModuleInit, OnApplicationShutdown {
   private unsubscribe?: () => void;
 
   constructor(
-    private readonly runner: HealthCheckRunner,
+    private readonly runner: HealthMonitor,
     @Inject(HEALTHCHECK_RESOLVED_OPTIONS)
     private readonly options: Pick<ResolvedHealthcheckOptions, 'metrics'>,
   ) {}
@@ -59,6 +59,7 @@ export class HealthMetrics implements OnModuleInit, OnApplicationShutdown {
       (metrics.registry as PromRegistry | undefined) ?? client.register;
     const state = (): MetricsState => ({
       checks: this.runner.snapshot(),
+      overall: this.runner.overall(),
       changes: this.changes,
     });
     for (const definition of METRIC_DEFINITIONS) {

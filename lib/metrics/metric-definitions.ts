@@ -1,10 +1,12 @@
 import type { CheckSnapshot } from '../interfaces/health-event.interface.js';
-import { overallOf } from '../report/overall-status.js';
+import type { OverallState } from '../status/overall-status.js';
 import type { MetricLabels } from './prom-client.loader.js';
 
 /** What the metrics are computed from at scrape time: the cached checks and the flips counted so far. */
 export interface MetricsState {
   checks: readonly CheckSnapshot[];
+  /** The overall status, as the status model decides it (shutdown included). */
+  overall: OverallState;
   /** Status flips per check since start. */
   changes: ReadonlyMap<string, number>;
 }
@@ -79,7 +81,7 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     samples: (state) => [
       {
         labels: {},
-        value: overallOf(state.checks).status === 'success' ? 1 : 0,
+        value: state.overall.status === 'success' ? 1 : 0,
       },
     ],
   },
@@ -89,7 +91,7 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     help: 'Overall health is up but a non-critical check is failing: 1, else 0.',
     labelNames: [],
     samples: (state) => [
-      { labels: {}, value: overallOf(state.checks).degraded ? 1 : 0 },
+      { labels: {}, value: state.overall.degraded ? 1 : 0 },
     ],
   },
 ];

@@ -2,6 +2,7 @@ import type {
   HealthCheckResult,
   HealthReport,
 } from '../interfaces/check.interface.js';
+import { presentReport } from './presentation.js';
 
 /** Status values of draft-inadarei-api-health-check. */
 export type IetfStatus = 'pass' | 'warn' | 'fail';
@@ -36,8 +37,8 @@ export function toIetfReport(
   showDetails: boolean,
 ): IetfReport {
   const checks: Record<string, IetfCheck[]> = {};
-  for (const result of report.results) {
-    checks[result.checker] = [toIetfCheck(result, showDetails)];
+  for (const result of presentReport(report, showDetails).results) {
+    checks[result.checker] = [toIetfCheck(result)];
   }
   return {
     status:
@@ -47,10 +48,8 @@ export function toIetfReport(
   };
 }
 
-function toIetfCheck(
-  result: HealthCheckResult,
-  showDetails: boolean,
-): IetfCheck {
+/** One check in the draft's shape, from a result already presented to its audience. */
+function toIetfCheck(result: HealthCheckResult): IetfCheck {
   const status: IetfStatus = result.passed
     ? 'pass'
     : result.critical === false
@@ -62,8 +61,7 @@ function toIetfCheck(
     time: new Date(result.timestamp * 1000).toISOString(),
   };
   if (result.runbook !== undefined) check.links = { runbook: result.runbook };
-  if (!showDetails) return check;
-  if (status !== 'pass' && result.output !== null) {
+  if (status !== 'pass' && result.output != null) {
     check.output =
       typeof result.output === 'string'
         ? result.output

@@ -4,6 +4,7 @@ import type { ResolvedReportFormat } from '../interfaces/resolved-options.interf
 import { toJsonSafe } from '../serialization/to-json-safe.js';
 import type { TimestampedBody } from './http-response.js';
 import { toIetfReport } from './ietf-report.js';
+import { presentReport } from './presentation.js';
 
 export interface BodyOptions {
   format: ResolvedReportFormat;
@@ -23,7 +24,7 @@ export function formatReportBody(
   if (format === 'ietf' && !handler) {
     return JSON.stringify(toIetfReport(report, showDetails));
   }
-  const shown = showDetails ? report : withoutDetails(report);
+  const shown = presentReport(report, showDetails);
   return handler ? serializeBody(handler(shown)) : splitAtTimestamp(shown);
 }
 
@@ -43,23 +44,4 @@ export function splitAtTimestamp(report: HealthReport): TimestampedBody {
 export function serializeBody(value: unknown): string {
   if (typeof value === 'string') return value;
   return JSON.stringify(toJsonSafe(value));
-}
-
-/** The report with each result reduced to its name, outcome and runbook. */
-export function withoutDetails(report: HealthReport): HealthReport {
-  return {
-    hostname: report.hostname,
-    status: report.status,
-    ...(report.degraded && { degraded: report.degraded }),
-    timestamp: report.timestamp,
-    results: report.results.map(
-      ({ checker, passed, critical, runbook }) =>
-        ({
-          checker,
-          passed,
-          ...(critical === false && { critical }),
-          ...(runbook !== undefined && { runbook }),
-        }) as HealthReport['results'][number],
-    ),
-  };
 }

@@ -5,7 +5,7 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { HealthCheckRunner } from '../checks/health-check.runner.js';
+import { HealthMonitor } from '../checks/health.monitor.js';
 
 /**
  * From the moment shutdown begins, every response of the application's HTTP server and of the health server
@@ -20,7 +20,7 @@ export class ConnectionDrain implements OnApplicationShutdown {
   private readonly unsubscribe: () => void;
 
   constructor(
-    runner: HealthCheckRunner,
+    runner: HealthMonitor,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {
     this.unsubscribe = runner.subscribe((event) => {

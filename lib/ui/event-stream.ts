@@ -1,27 +1,34 @@
 import type { ServerResponse } from 'node:http';
-import type { HealthCheckRunner } from '../checks/health-check.runner.js';
+import type { HealthMonitor } from '../checks/health.monitor.js';
+import { streamClientsFull } from '../healthcheck.messages.js';
 import type { HealthHistory } from '../history/health-history.service.js';
-import { toHistoryEntry, withoutOutput } from '../history/history-entry.js';
+import { toHistoryEntry } from '../history/history-entry.js';
 import type { HealthEvent } from '../interfaces/health-event.interface.js';
+import { presentHistoryEntry } from '../report/presentation.js';
 import { resultPayload, snapshotPayload } from './stream-payloads.js';
 
-/** What the stream reads: the runner's cache and events, the history, and the page's settings. */
+/** What the stream reads: the status model's state and events, the history, and the page's settings. */
 export interface EventStreamSource {
-  runner: Pick<HealthCheckRunner, 'snapshot' | 'subscribe'>;
+  monitor: Pick<
+    HealthMonitor,
+    'snapshot' | 'overall' | 'subscribe' | 'refreshExpired' | 'shuttingDown'
+  >;
   history?: Pick<HealthHistory, 'entries'>;
   /** The dashboard's title, sent in the snapshot event. */
   title: string;
-  /** The option's value for this request (a predicate already applied). */
-  showDetails: boolean;
 }
 
 export interface EventStreamOptions {
+  /** Clients served at once; one more is answered 503. Default 100. */
+  maxClients?: number;
   /** Milliseconds between keep-alive comments. Default 15000. */
   heartbeatMs?: number;
   /** A client that lets this many bytes pile up unread is disconnected (it reconnects to a fresh snapshot). */
   maxBufferedBytes?: number;
   /** Milliseconds the browser waits before reconnecting. Default 2000. */
   retryMs?: number;
+  /** Milliseconds between refreshes of expired on-demand checks while a client is connected. Default 1000. */
+  refreshMs?: number;
 }
 
 export const EVENT_STREAM_HEADERS: Readonly<Record<string, string>> = {
@@ -30,85 +37,186 @@ export const EVENT_STREAM_HEADERS: Readonly<Record<string, string>> = {
   'X-Accel-Buffering': 'no',
 };
 
-/**
- * Serves the health events as Server-Sent Events on a raw Node.js response (Express's `res`, Fastify's
- * `reply.raw` after `reply.hijack()`, or the health server's): first a `snapshot` event, then a `result` event
- * per new result and a `change` event per status flip, with a comment every `heartbeatMs`. Ends on the
- * runner's shutdown event; stops listening when the client goes. Returns a function that ends the stream.
- */
-export function serveEventStream(
-  response: ServerResponse,
-  source: EventStreamSource,
-  {
-    heartbeatMs = 15_000,
-    maxBufferedBytes = 1 << 20,
-    retryMs = 2_000,
-  }: EventStreamOptions = {},
-): () => void {
-  const { runner, history, title, showDetails } = source;
-  let open = true;
-  const send = (chunk: string): void => {
-    if (!open) return;
-    response.write(chunk);
-    (response as { flush?: () => void }).flush?.();
-    if (response.writableLength > maxBufferedBytes) close();
-  };
-  const event = (name: string, data: unknown): void =>
-    send(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+interface StreamClient {
+  response: ServerResponse;
+  showDetails: boolean;
+}
 
-  const onEvent = (healthEvent: HealthEvent): void => {
-    switch (healthEvent.type) {
+/** One event's text for each audience, each built on first use. */
+type Chunks = { full?: string; public?: string };
+
+/**
+ * Serves the health events as Server-Sent Events on raw Node.js responses (Express's `res`, Fastify's
+ * `reply.raw` after `reply.hijack()`, or the health server's): first a `snapshot` event, then a `result` event
+ * per new result and a `change` event per status change, each built once per audience and written to every
+ * client; a comment every `heartbeatMs`. Outputs appear only for clients that may see details. While a client
+ * is connected, expired on-demand checks are refreshed as a probe would. Ends every stream when shutdown begins.
+ */
+export class EventStreamHub {
+  private readonly clients = new Set<StreamClient>();
+  private unsubscribe?: () => void;
+  private timers: ReturnType<typeof setInterval>[] = [];
+  private readonly maxClients: number;
+  private readonly heartbeatMs: number;
+  private readonly maxBufferedBytes: number;
+  private readonly retryMs: number;
+  private readonly refreshMs: number;
+
+  constructor(
+    private readonly source: EventStreamSource,
+    {
+      maxClients = 100,
+      heartbeatMs = 15_000,
+      maxBufferedBytes = 64 * 1024,
+      retryMs = 2_000,
+      refreshMs = 1_000,
+    }: EventStreamOptions = {},
+  ) {
+    this.maxClients = maxClients;
+    this.heartbeatMs = heartbeatMs;
+    this.maxBufferedBytes = maxBufferedBytes;
+    this.retryMs = retryMs;
+    this.refreshMs = refreshMs;
+  }
+
+  /** Clients connected now. */
+  get size(): number {
+    return this.clients.size;
+  }
+
+  /** Starts a stream on `response`; answers 503 when the hub is full or shutdown has begun. */
+  serve(response: ServerResponse, showDetails: boolean): void {
+    if (response.destroyed) return;
+    if (
+      this.clients.size >= this.maxClients ||
+      this.source.monitor.shuttingDown
+    ) {
+      const body = JSON.stringify({
+        status: 'failure',
+        error: streamClientsFull(this.maxClients),
+      });
+      response.writeHead(503, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Cache-Control': 'no-store',
+        'Retry-After': '5',
+        'Content-Length': Buffer.byteLength(body),
+      });
+      response.end(body);
+      return;
+    }
+    const client: StreamClient = { response, showDetails };
+    this.clients.add(client);
+    response.once('close', () => this.drop(client));
+    if (this.clients.size === 1) this.start();
+    response.writeHead(200, EVENT_STREAM_HEADERS);
+    const { monitor, history, title } = this.source;
+    const snapshot = snapshotPayload(
+      monitor.snapshot(),
+      monitor.overall(),
+      (history?.entries({ showDetails: true }) ?? []).map((entry) =>
+        presentHistoryEntry(entry, showDetails),
+      ),
+      title,
+      showDetails,
+      Date.now(),
+    );
+    this.write(
+      client,
+      `retry: ${this.retryMs}\n\n${sse('snapshot', snapshot)}`,
+    );
+  }
+
+  /** Ends every stream. */
+  closeAll(): void {
+    for (const client of [...this.clients]) this.drop(client);
+  }
+
+  private start(): void {
+    this.unsubscribe = this.source.monitor.subscribe((event) =>
+      this.onEvent(event),
+    );
+    const heartbeat = setInterval(
+      () => this.broadcast({ full: ': keep-alive\n\n', public: ': keep-alive\n\n' }),
+      this.heartbeatMs,
+    );
+    const refresh = setInterval(
+      () => this.source.monitor.refreshExpired(),
+      this.refreshMs,
+    );
+    heartbeat.unref?.();
+    refresh.unref?.();
+    this.timers = [heartbeat, refresh];
+  }
+
+  private stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+  }
+
+  private onEvent(event: HealthEvent): void {
+    switch (event.type) {
       case 'result': {
-        const payload = resultPayload(
-          healthEvent.name,
-          runner.snapshot(),
-          showDetails,
-          Date.now(),
-        );
-        if (payload) event('result', payload);
+        const { monitor } = this.source;
+        const checks = monitor.snapshot();
+        const overall = monitor.overall();
+        const now = Date.now();
+        this.broadcast({}, (showDetails) => {
+          const payload = resultPayload(
+            event.name,
+            checks,
+            overall,
+            showDetails,
+            now,
+          );
+          return payload && sse('result', payload);
+        });
         return;
       }
       case 'check':
       case 'overall': {
-        const entry = toHistoryEntry(healthEvent, Date.now());
-        event('change', showDetails ? entry : withoutOutput(entry));
+        const entry = toHistoryEntry(event, Date.now());
+        this.broadcast({}, (showDetails) =>
+          sse('change', presentHistoryEntry(entry, showDetails)),
+        );
         return;
       }
       case 'shutdown':
-        event('shutdown', {});
-        close();
+        this.broadcast({ full: sse('shutdown', {}), public: sse('shutdown', {}) });
+        this.closeAll();
     }
-  };
+  }
 
-  const heartbeat = setInterval(() => send(': keep-alive\n\n'), heartbeatMs);
-  heartbeat.unref?.();
-  const unsubscribe = runner.subscribe(onEvent);
+  /** Writes one event to every client, its text built at most once per audience. */
+  private broadcast(
+    chunks: Chunks,
+    build?: (showDetails: boolean) => string | undefined,
+  ): void {
+    for (const client of [...this.clients]) {
+      const key = client.showDetails ? 'full' : 'public';
+      if (!(key in chunks)) chunks[key] = build?.(client.showDetails);
+      const chunk = chunks[key];
+      if (chunk) this.write(client, chunk);
+    }
+  }
 
-  function close(): void {
-    if (!open) return;
-    open = false;
-    clearInterval(heartbeat);
-    unsubscribe();
-    response.off('close', close);
+  private write(client: StreamClient, chunk: string): void {
+    const { response } = client;
+    response.write(chunk);
+    (response as { flush?: () => void }).flush?.();
+    if (response.writableLength > this.maxBufferedBytes) this.drop(client);
+  }
+
+  private drop(client: StreamClient): void {
+    if (!this.clients.delete(client)) return;
+    const { response } = client;
     if (!response.writableEnded) response.end();
+    if (response.writableLength > this.maxBufferedBytes) response.destroy();
+    if (this.clients.size === 0) this.stop();
   }
-  response.on('close', close);
-  if (response.destroyed) {
-    close();
-    return close;
-  }
+}
 
-  response.writeHead(200, EVENT_STREAM_HEADERS);
-  send(`retry: ${retryMs}\n\n`);
-  event(
-    'snapshot',
-    snapshotPayload(
-      runner.snapshot(),
-      history?.entries({ showDetails: true }) ?? [],
-      title,
-      showDetails,
-      Date.now(),
-    ),
-  );
-  return close;
+function sse(name: string, data: unknown): string {
+  return `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
 }

@@ -1,10 +1,9 @@
 import { hostname } from 'node:os';
-import { checkPending } from '../healthcheck.messages.js';
 import type { HealthHistoryEntry } from '../history/history-entry.js';
-import { withoutOutput } from '../history/history-entry.js';
 import type { HealthCheckResult } from '../interfaces/check.interface.js';
 import type { CheckSnapshot } from '../interfaces/health-event.interface.js';
-import { overallOf, type OverallState } from '../report/overall-status.js';
+import { presentResult } from '../report/presentation.js';
+import type { OverallState } from '../status/overall-status.js';
 
 /** What a check is doing, as the dashboard shows it. */
 export type CheckState = 'passing' | 'failing' | 'pending' | 'not-run';
@@ -42,9 +41,10 @@ export interface ResultPayload {
 
 const host = hostname();
 
-/** The snapshot event's data. */
+/** The snapshot event's data; `history` is already presented to the audience. */
 export function snapshotPayload(
   checks: readonly CheckSnapshot[],
+  overall: OverallState,
   history: HealthHistoryEntry[],
   title: string,
   showDetails: boolean,
@@ -54,9 +54,9 @@ export function snapshotPayload(
     title,
     hostname: host,
     time: nowMs / 1000,
-    overall: overallOf(checks),
+    overall,
     checks: checks.map((check) => streamCheck(check, showDetails)),
-    history: showDetails ? history : history.map(withoutOutput),
+    history,
   };
 }
 
@@ -64,6 +64,7 @@ export function snapshotPayload(
 export function resultPayload(
   name: string,
   checks: readonly CheckSnapshot[],
+  overall: OverallState,
   showDetails: boolean,
   nowMs: number,
 ): ResultPayload | undefined {
@@ -71,14 +72,14 @@ export function resultPayload(
   if (!check) return undefined;
   return {
     time: nowMs / 1000,
-    overall: overallOf(checks),
+    overall,
     check: streamCheck(check, showDetails),
   };
 }
 
-/** One check for the stream; without output and measurement when details are hidden. */
+/** One check for the stream, its result presented to the audience. */
 export function streamCheck(
-  { name, tags, critical, interval, result }: CheckSnapshot,
+  { name, tags, critical, interval, status, result }: CheckSnapshot,
   showDetails: boolean,
 ): StreamCheck {
   return {
@@ -86,21 +87,7 @@ export function streamCheck(
     tags,
     critical,
     ...(interval !== undefined && { interval }),
-    state: stateOf(result),
-    ...(result && { result: showDetails ? result : withoutOutputs(result) }),
+    state: status === 'pending' && !result ? 'not-run' : status,
+    ...(result && { result: presentResult(result, showDetails) }),
   };
-}
-
-function stateOf(result: HealthCheckResult | undefined): CheckState {
-  if (!result) return 'not-run';
-  if (result.passed) return 'passing';
-  return result.output === checkPending ? 'pending' : 'failing';
-}
-
-function withoutOutputs(result: HealthCheckResult): Partial<HealthCheckResult> {
-  const rest: Partial<HealthCheckResult> = { ...result };
-  delete rest.output;
-  delete rest.observedValue;
-  delete rest.observedUnit;
-  return rest;
 }

@@ -1,0 +1,56 @@
+import type { HealthHistoryEntry } from '../history/history-entry.js';
+import type {
+  HealthCheckResult,
+  HealthReport,
+  HeldStatus,
+} from '../interfaces/check.interface.js';
+
+/**
+ * What an audience may see, decided here and nowhere else. With details, everything (outputs are scrubbed when
+ * a result is made). Without details, no check output in any form: no `output`, no measurement, no output held
+ * by a threshold; names, statuses, times and runbooks stay.
+ */
+export function presentResult(
+  result: HealthCheckResult,
+  showDetails: boolean,
+): HealthCheckResult {
+  if (showDetails) return result;
+  const shown: Partial<HealthCheckResult> = { ...result };
+  delete shown.output;
+  delete shown.observedValue;
+  delete shown.observedUnit;
+  if (result.held) shown.held = withoutLatestOutput(result.held);
+  return shown as HealthCheckResult;
+}
+
+/** A report for an audience: every result through `presentResult`; without details, no report sections. */
+export function presentReport(
+  report: HealthReport,
+  showDetails: boolean,
+): HealthReport {
+  if (showDetails) return report;
+  return {
+    hostname: report.hostname,
+    status: report.status,
+    ...(report.degraded && { degraded: report.degraded }),
+    timestamp: report.timestamp,
+    results: report.results.map((result) => presentResult(result, false)),
+  };
+}
+
+/** A history entry for an audience: without the check's output when details are hidden. */
+export function presentHistoryEntry(
+  entry: HealthHistoryEntry,
+  showDetails: boolean,
+): HealthHistoryEntry {
+  if (showDetails || !('output' in entry)) return entry;
+  const shown = { ...entry };
+  delete shown.output;
+  return shown;
+}
+
+function withoutLatestOutput(held: HeldStatus): HeldStatus {
+  const counts: Partial<HeldStatus> = { ...held };
+  delete counts.latest_output;
+  return counts as HeldStatus;
+}

@@ -1,0 +1,28 @@
+import type { HealthCheckResult } from '../interfaces/check.interface.js';
+
+/** The status of a set of checks taken together. */
+export interface OverallState {
+  status: 'success' | 'failure';
+  /** Success although a non-critical check is failing. */
+  degraded: boolean;
+}
+
+/**
+ * The overall status of shown results, as every view reports it: a failure when a critical check is failing or
+ * pending, or when `shuttingDown`; a success marked degraded when only non-critical checks are failing.
+ */
+export function overallOf(
+  results: Iterable<HealthCheckResult>,
+  shuttingDown = false,
+): OverallState {
+  let critical = shuttingDown;
+  let degraded = false;
+  for (const result of results) {
+    if (result.passed) continue;
+    if (result.critical === false) degraded = true;
+    else critical = true;
+  }
+  return critical
+    ? { status: 'failure', degraded: false }
+    : { status: 'success', degraded };
+}
