@@ -183,6 +183,10 @@ export const earlierProbeUnanswered = (
 ): string =>
   `${reason}; the ${what} sent ${(ageMs / 1000).toFixed(1)} s earlier on the same client has not been answered yet`;
 
+export const earlierLookupPending = (hostname: string, ageMs: number): string =>
+  `the system lookup of ${hostname} started ${(ageMs / 1000).toFixed(1)} s earlier has not returned yet; it ` +
+  `cannot be cancelled and holds one of libuv's pool threads, so no other lookup is started until it returns`;
+
 export const dataSourceNotInitialized =
   'the DataSource is not initialized: call dataSource.initialize() first';
 

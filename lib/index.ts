@@ -8,6 +8,7 @@ export { GrpcHealthService } from './grpc/grpc-health.service.js';
 export { HealthHistory } from './history/health-history.service.js';
 export { HealthcheckServer } from './server/healthcheck.server.js';
 export { checks } from './ready-checks/checks.js';
+export { releaseKafkaAdmin } from './ready-checks/brokers/index.js';
 export type {
   HealthCheckContext,
   HealthCheckFunction,

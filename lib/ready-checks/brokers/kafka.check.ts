@@ -35,10 +35,7 @@ function adminOf(client: KafkaClientLike): KafkaAdminLike {
   return admin;
 }
 
-/**
- * Disconnects the Admin the Kafka check made for `kafka`, if it made one (an Admin the user gave is theirs to
- * disconnect). Call it on shutdown: a connected Admin keeps its sockets open.
- */
+/** Disconnects the Admin that `checks.kafka` (or its `.run`) made for `kafka`, if any: call it on shutdown. */
 export async function releaseKafkaAdmin(kafka: object): Promise<void> {
   const admin = admins.get(kafka as KafkaLike);
   if (!admin) return;

@@ -1,6 +1,11 @@
 import { promises as dnsPromises } from 'node:dns';
-import { dnsFailed, dnsResolved } from '../../healthcheck.messages.js';
+import {
+  dnsFailed,
+  dnsResolved,
+  earlierLookupPending,
+} from '../../healthcheck.messages.js';
 import { abortable } from '../shared/abortable.js';
+import { probeUnlessEarlier } from '../shared/earlier-probe.js';
 import { describeNetworkError } from '../shared/network-error.describer.js';
 import { isNonEmptyString } from '../shared/own-options.validator.js';
 import { elapsedMs, roundMs } from '../shared/quantity.format.js';
@@ -42,10 +47,29 @@ export interface DnsCheckOptions {
   servers?: readonly string[];
 }
 
+/** The system resolver's lookup, as `dns.promises.lookup(hostname, { all: true })` answers. */
+export type DnsLookup = (
+  hostname: string,
+  options: { all: true },
+) => Promise<ReadonlyArray<{ address: string }>>;
+
 /** What `checks.dns.run()` takes. */
 export interface DnsRunOptions extends DnsCheckOptions {
   /** Aborts the resolution (a DNS query is cancelled). */
   signal?: AbortSignal;
+  /** The system lookup; `dns.promises.lookup` by default. */
+  lookup?: DnsLookup;
+}
+
+/** One key per lookup function and host name: the lookup in flight for it, if any. */
+const lookupKeys = new WeakMap<DnsLookup, Map<string, object>>();
+
+function lookupKey(lookup: DnsLookup, hostname: string): object {
+  let byHost = lookupKeys.get(lookup);
+  if (!byHost) lookupKeys.set(lookup, (byHost = new Map()));
+  let key = byHost.get(hostname);
+  if (!key) byHost.set(hostname, (key = {}));
+  return key;
 }
 
 const MAX_SHOWN_ANSWERS = 5;
@@ -53,7 +77,7 @@ const MAX_SHOWN_ANSWERS = 5;
 /**
  * Resolves `hostname`. With neither `rrtype` nor `servers`, asks the system resolver (`dns.lookup`: the hosts
  * file, then DNS), as the application's own connections do; it cannot be cancelled, so an abort only stops the
- * wait. With either, sends a DNS query through a `dns.promises.Resolver` of its own, cancelled on abort. The
+ * wait, and until it returns every run fails at once rather than start another. With either, sends a DNS query through a `dns.promises.Resolver` of its own, cancelled on abort. The
  * observed value is the time taken in ms.
  */
 export async function checkDns(
@@ -78,8 +102,14 @@ export async function checkDns(
         () => resolver.cancel(),
       );
     } else {
+      // A lookup cannot be cancelled and holds a libuv pool thread until it returns: never start a second.
+      const lookup = options.lookup ?? (dnsPromises.lookup as DnsLookup);
       const found = await abortable(
-        dnsPromises.lookup(hostname, { all: true }),
+        probeUnlessEarlier(
+          lookupKey(lookup, hostname),
+          (ageMs) => earlierLookupPending(hostname, ageMs),
+          () => lookup(hostname, { all: true }),
+        ),
         signal,
       );
       answers = found.map((each) => each.address);

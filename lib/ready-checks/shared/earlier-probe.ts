@@ -81,3 +81,23 @@ export async function detachedProbe<T>(
   trackProbe(client, work);
   return signal ? abortable(work, signal) : work;
 }
+
+/**
+ * Starts `start()` unless an earlier probe on `key` is still in flight: then rejects at once with the sentence
+ * `refuse` words from the earlier probe's age. For work that holds a scarce resource until it returns.
+ */
+export function probeUnlessEarlier<T>(
+  key: object,
+  refuse: (ageMs: number) => string,
+  start: () => PromiseLike<T>,
+): Promise<T> {
+  const earlier = inFlight.get(key);
+  if (earlier) {
+    return Promise.reject(
+      new EarlierProbeUnansweredError(refuse(Date.now() - earlier.startedAt)),
+    );
+  }
+  const work = Promise.resolve().then(start);
+  trackProbe(key, work);
+  return work;
+}
