@@ -11,16 +11,24 @@ export type SensitiveKeyMatcher = (key: string) => boolean;
 /** Scrubs any JSON value: key names, URL credentials, secret-shaped values, flags in lists, user patterns. */
 export type Scrubber = (value: JsonValue) => JsonValue;
 
-/** Matches the default fragments (key, token, pass, …) and the extra patterns, case-insensitively. */
+/**
+ * Fragments that name a secret in any key but the shell's own `PWD` and `OLDPWD` (the working directory): `pwd`
+ * (`MYSQL_PWD`, read by the MySQL client) and `creds`.
+ */
+const ABBREVIATED_FRAGMENTS = ['pwd', 'creds'] as const;
+const SHELL_DIRECTORY_KEYS: ReadonlySet<string> = new Set(['PWD', 'OLDPWD']);
+
+/**
+ * Matches the default fragments (key, token, pass, pwd, creds, …) and the extra patterns, case-insensitively;
+ * the shell's upper-case `PWD` and `OLDPWD` are not secrets.
+ */
 export function createSensitiveKeyMatcher(
   extraPatterns: ReadonlyArray<string | RegExp> = [],
 ): SensitiveKeyMatcher {
-  const fragments = [
-    ...SENSITIVE_KEY_FRAGMENTS,
-    ...extraPatterns
-      .filter((pattern): pattern is string => typeof pattern === 'string')
-      .map((pattern) => pattern.toLowerCase()),
-  ];
+  const defaults = [...SENSITIVE_KEY_FRAGMENTS, ...ABBREVIATED_FRAGMENTS];
+  const fragments = extraPatterns
+    .filter((pattern): pattern is string => typeof pattern === 'string')
+    .map((pattern) => pattern.toLowerCase());
   const expressions = extraPatterns
     .filter((pattern): pattern is RegExp => pattern instanceof RegExp)
     .map(
@@ -30,6 +38,8 @@ export function createSensitiveKeyMatcher(
   return (key) => {
     const lower = key.toLowerCase();
     return (
+      (!SHELL_DIRECTORY_KEYS.has(key) &&
+        defaults.some((fragment) => lower.includes(fragment))) ||
       fragments.some((fragment) => lower.includes(fragment)) ||
       expressions.some((expression) => expression.test(key))
     );
@@ -65,7 +75,7 @@ export function createScrubber(
 
 /**
  * Scrubs a JSON value at any depth: values under sensitive keys become "********", every string gets
- * {@link scrubString}, and every list gets {@link scrubArgv}.
+ * {@link scrubString}, and every list gets {@link scrubArgv}. Returns `value` itself when nothing was masked.
  */
 export function scrub(
   value: JsonValue,
@@ -76,17 +86,20 @@ export function scrub(
     return scrubString(value, isSensitive, valuePatterns);
   if (Array.isArray(value)) return scrubArgv(value, isSensitive, valuePatterns);
   if (value === null || typeof value !== 'object') return value;
-  const result: Record<string, JsonValue> = {};
-  for (const [key, item] of Object.entries(value)) {
-    setOwn(
-      result,
-      key,
-      isSensitive(key)
-        ? SCRUBBED_VALUE
-        : scrub(item, isSensitive, valuePatterns),
-    );
-  }
-  return result;
+  const entries = Object.entries(value);
+  let result: Record<string, JsonValue> | undefined;
+  entries.forEach(([key, item], index) => {
+    const scrubbed = isSensitive(key)
+      ? SCRUBBED_VALUE
+      : scrub(item, isSensitive, valuePatterns);
+    if (result === undefined && scrubbed !== item) {
+      result = {};
+      for (const [kept, same] of entries.slice(0, index))
+        setOwn(result, kept, same);
+    }
+    if (result !== undefined) setOwn(result, key, scrubbed);
+  });
+  return result ?? value;
 }
 
 /** Keeps every key of `value` and masks every leaf (arrays keep their length): `showValues: 'never'`. */
@@ -122,8 +135,24 @@ const URL_PATTERN = /:\/\/[^\s"<>`]*/g;
 const QUERY_PARAMETER_PATTERN = /([?&;#])([^=&;#?]+)=([^&;#]*)/g;
 
 /**
- * Masks URL passwords and sensitive query parameters, then every secret a detector recognises, then every match
- * of the user's patterns; the rest of the string is kept.
+ * `NAME=value` and `--name=value` (quoted or up to whitespace, `&` or `;`) where NAME starts a word; query
+ * parameters (after `?`, `&` or `#`) are left to the URL rule.
+ */
+const ASSIGNMENT_PATTERN =
+  /(?<![\w./?&#-])(-{0,2})([A-Za-z_][\w.-]*)=("[^"]*"?|'[^']*'?|[^\s"'&;]+)/g;
+/** `--name value` and `-name value` inside one string; a value starting with `-` is the next flag. */
+const SPACED_FLAG_PATTERN =
+  /(?<![\w-])(-{1,2}[A-Za-z][\w.-]*)([ \t]+)("[^"]*"?|'[^']*'?|[^\s"'-][^\s"']*)/g;
+/** A MySQL or MariaDB client program, named alone or by its path. */
+const MYSQL_CLIENT =
+  /(?<![\w.-])(?:mysql(?:dump|admin|import|check|show|pump|binlog|slap)?|mariadb(?:-(?:dump|admin|import|check|show|binlog|slap))?)(?:\.exe)?(?![\w.-])/;
+/** The `-p<password>` of a MySQL client, glued to its flag. */
+const MYSQL_PASSWORD_FLAG = /(?<![^\s"'])-p(?<secret>[^\s"']+)/dg;
+
+/**
+ * Masks URL passwords and sensitive query parameters, then every secret a detector recognises, then, next to a
+ * MySQL client, `-p<password>`, then the values of sensitive `NAME=value`, `--name=value` and `--name value`,
+ * then every match of the user's patterns; the rest of the string is kept.
  */
 export function scrubString(
   text: string,
@@ -134,17 +163,40 @@ export function scrubString(
     ? text.replace(URL_PATTERN, (url) => scrubUrl(url, isSensitive))
     : text;
   result = maskSecrets(result);
+  if (MYSQL_CLIENT.test(result))
+    result = maskMatches(result, MYSQL_PASSWORD_FLAG);
+  result = maskNamedValues(result, isSensitive);
   for (const pattern of valuePatterns) result = maskMatches(result, pattern);
+  return result;
+}
+
+/** Masks the value of every `NAME=value`, `--name=value` and `--name value` whose name names a secret. */
+function maskNamedValues(text: string, isSensitive: SensitiveKeyMatcher) {
+  let result = text;
+  if (result.includes('='))
+    result = result.replace(
+      ASSIGNMENT_PATTERN,
+      (match, dashes: string, name: string) =>
+        isSensitive(name) ? `${dashes}${name}=${SCRUBBED_VALUE}` : match,
+    );
+  if (result.includes('-'))
+    result = result.replace(
+      SPACED_FLAG_PATTERN,
+      (match, flag: string, space: string) =>
+        isSensitive(flag.replace(/^-+/, ''))
+          ? `${flag}${space}${SCRUBBED_VALUE}`
+          : match,
+    );
   return result;
 }
 
 /**
  * Masks everything between `user:` and the last `@` of the URL (the WHATWG reading of the authority, extended
- * to passwords holding unencoded `/`, `?` or `#`), and the values of query and fragment parameters whose name
- * names a secret.
+ * to passwords holding unencoded `/`, `?` or `#`), the password of any URL nested in it (`?next=https://u:pw@h`),
+ * and the values of query and fragment parameters whose name names a secret.
  */
 function scrubUrl(url: string, isSensitive: SensitiveKeyMatcher): string {
-  return maskUserinfoPassword(url).replace(
+  return maskUserinfoPasswords(url).replace(
     QUERY_PARAMETER_PATTERN,
     (parameter, separator: string, name: string) =>
       isSensitive(safeDecode(name))
@@ -153,49 +205,117 @@ function scrubUrl(url: string, isSensitive: SensitiveKeyMatcher): string {
   );
 }
 
-function maskUserinfoPassword(url: string): string {
-  let colon = '://'.length;
-  while (colon < url.length && !':/?#'.includes(url[colon])) colon++;
-  if (url[colon] !== ':') return url;
+/**
+ * Walks the URL's `://` one after the other: the first that has `user:` before the next `/ ? #` gets everything up
+ * to the last `@` masked (no later URL can hold a password after that `@`). Linear: each scan stops at the next
+ * `:`, at the latest the one of the next `://`.
+ */
+function maskUserinfoPasswords(url: string): string {
   const at = url.lastIndexOf('@');
-  if (at <= colon + 1) return url;
-  return `${url.slice(0, colon + 1)}${SCRUBBED_VALUE}${url.slice(at)}`;
+  for (let start = 0; start !== -1; start = url.indexOf('://', start + 3)) {
+    let colon = start + '://'.length;
+    while (colon < url.length && !':/?#'.includes(url[colon])) colon++;
+    if (url[colon] === ':' && at > colon + 1)
+      return `${url.slice(0, colon + 1)}${SCRUBBED_VALUE}${url.slice(at)}`;
+  }
+  return url;
 }
 
+/** Begins a private key whose END line is in a later entry of the same list. */
+const PRIVATE_KEY_BEGIN =
+  /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/;
+const PRIVATE_KEY_END = /-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/;
+/** An entry that ends with an AWS access key id, and the shape of the secret access key that goes with it. */
+const AWS_KEY_ID_AT_END = /(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}$/;
+const AWS_SECRET_KEY = /^[A-Za-z0-9/+]{40}$/;
+const MYSQL_CLIENT_ENTRY = new RegExp(
+  `^(?:.*[/\\\\])?${MYSQL_CLIENT.source.replace('(?<![\\w.-])', '')}$`,
+);
+const GLUED_P_FLAG = /^-p(.+)$/s;
+
 /**
- * Scrubs a list such as `argv`: masks `--flag=value`, and the entry after a `--flag` given without `=`, whatever
- * that entry is, when the flag names a secret; every other entry is scrubbed like any value.
+ * Scrubs a list such as `argv`; besides scrubbing every entry like any value, it masks:
+ * - `--flag=value`, and the entry after a `--flag` given without `=`, whatever that entry is, when the flag
+ *   names a secret;
+ * - every entry from one that begins a private key (`-----BEGIN … PRIVATE KEY-----`) to the one holding its END
+ *   line, or to the end of the list;
+ * - the entry after one ending with an AWS access key id (`AKIA…`, `ASIA…`) when it has the shape of a secret
+ *   access key (40 characters of letters, digits, `/` and `+`);
+ * - `-p<password>` (glued to its flag) when an entry names a MySQL or MariaDB client (`mysql`, `mysqldump`, …);
+ *   a separate `-p` and flags such as `-port` of other programs stay.
+ * Returns `argv` itself when nothing was masked.
  */
 export function scrubArgv(
   argv: JsonValue[],
   isSensitive: SensitiveKeyMatcher,
   valuePatterns: readonly RegExp[] = [],
 ): JsonValue[] {
+  const mysql = argv.some(
+    (entry) => typeof entry === 'string' && MYSQL_CLIENT_ENTRY.test(entry),
+  );
   const result: JsonValue[] = [];
+  let changed = false;
   let maskNext = false;
+  let inPrivateKey = false;
+  const push = (entry: JsonValue, scrubbed: JsonValue) => {
+    result.push(scrubbed);
+    if (scrubbed !== entry) changed = true;
+  };
   for (const entry of argv) {
+    if (inPrivateKey) {
+      inPrivateKey = !(
+        typeof entry === 'string' && PRIVATE_KEY_END.test(entry)
+      );
+      push(entry, SCRUBBED_VALUE);
+      continue;
+    }
     if (maskNext) {
-      result.push(SCRUBBED_VALUE);
+      push(entry, SCRUBBED_VALUE);
       maskNext = false;
       continue;
     }
     if (typeof entry !== 'string') {
-      result.push(scrub(entry, isSensitive, valuePatterns));
+      push(entry, scrub(entry, isSensitive, valuePatterns));
+      continue;
+    }
+    if (beginsSplitPrivateKey(entry)) {
+      inPrivateKey = true;
+      push(entry, SCRUBBED_VALUE);
+      continue;
+    }
+    const glued = mysql ? GLUED_P_FLAG.exec(entry) : null;
+    if (glued) {
+      push(entry, `-p${SCRUBBED_VALUE}`);
       continue;
     }
     const flag = /^(-{1,2}[^=\s-][^=\s]*)(=.*)?$/s.exec(entry);
     if (flag && isSensitive(flag[1].replace(/^-+/, ''))) {
       if (flag[2] === undefined) {
         maskNext = true;
-        result.push(entry);
+        push(entry, entry);
       } else {
-        result.push(`${flag[1]}=${SCRUBBED_VALUE}`);
+        push(entry, `${flag[1]}=${SCRUBBED_VALUE}`);
       }
       continue;
     }
-    result.push(scrubString(entry, isSensitive, valuePatterns));
+    push(entry, scrubString(entry, isSensitive, valuePatterns));
+    maskNext = AWS_KEY_ID_AT_END.test(entry) && isAwsSecretKey(argv, result);
   }
-  return result;
+  return changed ? result : argv;
+}
+
+function beginsSplitPrivateKey(entry: string): boolean {
+  const begin = PRIVATE_KEY_BEGIN.exec(entry);
+  return (
+    begin !== null &&
+    !PRIVATE_KEY_END.test(entry.slice(begin.index + begin[0].length))
+  );
+}
+
+/** Whether the entry after the last one pushed has the shape of an AWS secret access key. */
+function isAwsSecretKey(argv: JsonValue[], done: JsonValue[]): boolean {
+  const next = argv[done.length];
+  return typeof next === 'string' && AWS_SECRET_KEY.test(next);
 }
 
 function safeDecode(text: string): string {

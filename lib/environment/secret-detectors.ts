@@ -75,6 +75,20 @@ export const SECRET_DETECTORS: readonly SecretDetector[] = [
     ),
   },
   {
+    name: 'PGP private key block',
+    // Armor headers, the body and the checksum line all run to the END line, as for PEM.
+    pattern:
+      /-----BEGIN PGP PRIVATE KEY BLOCK-----(?<secret>[^-]*(?:-(?!----)[^-]*)*)/dg,
+    masks: 'everything between the BEGIN and END lines',
+    example: part(
+      '-----BEGIN PGP ',
+      'PRIVATE KEY BLOCK-----\n\n',
+      'lQOYBGXfakeBCADFakePgpSecretKeyMaterial0123456789abcdefghijklmnop\n',
+      '=FaKe\n',
+      '-----END PGP PRIVATE KEY BLOCK-----',
+    ),
+  },
+  {
     name: 'Bearer credentials',
     pattern: /(?<![A-Za-z0-9_-])Bearer[ \t]+(?<secret>[A-Za-z0-9._~+/-]+=*)/dgi,
     masks: 'the credential after `Bearer`',
@@ -160,6 +174,20 @@ export const SECRET_DETECTORS: readonly SecretDetector[] = [
       /(?<![A-Za-z0-9_])(?:sk|rk)_(?:live|test)_(?<secret>[A-Za-z0-9]{10,})/dg,
     masks: 'everything after `sk_live_`, `rk_live_`, `sk_test_` or `rk_test_`',
     example: part('sk', '_live_', 'FakeStripeKey0123456789ab'),
+  },
+  {
+    name: 'AWS access key id and secret access key',
+    // A secret access key alone looks like any 40 characters (a git SHA); it is only told by the key id before it.
+    pattern:
+      /(?<![A-Z0-9])(?:AKIA|ASIA)(?<secret>[A-Z0-9]{16}(?:[ \t:,;=|'"]|\r?\n|\\[nt]){1,6}[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/dg,
+    masks:
+      'the key id after `AKIA`/`ASIA`, the separator and the 40-character secret access key that follows it',
+    example: part(
+      'AK',
+      'IA',
+      'Z7Q4FAKE2WXY5KEY ',
+      'wJalrXUtnFEMI/K7MDENG/bPxRfiCYFAKEKEY012',
+    ),
   },
   {
     name: 'AWS access key id',

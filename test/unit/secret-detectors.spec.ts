@@ -19,6 +19,7 @@ const base64url = (text: string) => Buffer.from(text).toString('base64url');
 /** What each detector leaves of its own example: only the secret part is masked. */
 const MASKED_EXAMPLES: Record<string, string> = {
   'PEM private key': `-----BEGIN RSA PRIVATE KEY-----${MASK}-----END RSA PRIVATE KEY-----`,
+  'PGP private key block': `-----BEGIN PGP PRIVATE KEY BLOCK-----${MASK}-----END PGP PRIVATE KEY BLOCK-----`,
   'Bearer credentials': `Authorization: Bearer ${MASK}`,
   'Basic credentials': `Authorization: Basic ${MASK}`,
   'Connection string field': `Server=tcp:db.internal,1433;Database=app;User Id=app;Password=${MASK};Encrypt=true`,
@@ -29,6 +30,7 @@ const MASKED_EXAMPLES: Record<string, string> = {
   'GitLab token': `glpat-${MASK}`,
   'npm token': `npm_${MASK}`,
   'Stripe key': `sk_live_${MASK}`,
+  'AWS access key id and secret access key': `AKIA${MASK}`,
   'AWS access key id': `AKIA${MASK}`,
   'Google API key': `AIza${MASK}`,
   'SendGrid key': `SG.${MASK}`,
