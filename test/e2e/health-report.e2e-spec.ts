@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { HealthCheckRunner } from '../../lib/index.js';
+import { HealthMonitor } from '../../lib/checks/health.monitor.js';
 import {
   FailingChecks,
   PassingChecks,
@@ -113,8 +113,8 @@ describe.each(PLATFORMS)('health report over HTTP (%s)', (platform) => {
 
   it('runs a check once for 200 requests waiting on a cold cache at the same time', async () => {
     const agent = await boot({}, [GatedCheck]);
-    const runner = apps.app.get(HealthCheckRunner);
-    const run = jest.spyOn(runner, 'current');
+    const monitor = apps.app.get(HealthMonitor);
+    const run = jest.spyOn(monitor, 'current');
     const responses = Promise.all(
       Array.from({ length: 200 }, () => agent.get('/healthcheck')),
     );

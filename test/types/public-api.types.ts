@@ -206,7 +206,7 @@ export async function useServices(
     }
     throw error;
   }
-  const snapshots: CheckSnapshot[] = runner.snapshot();
+  const snapshots: CheckSnapshot[] = runner.results();
   const listener: HealthEventListener = (event: HealthEvent) => {
     if (event.type === 'result') void event.result.response_time;
   };
@@ -229,7 +229,7 @@ export const typeAssertions = [
   >(),
   assertType<Equals<CommonCheckOptions, Omit<HealthCheckOptions, 'name'>>>(),
   assertType<
-    Equals<ReturnType<HealthCheckRunner['snapshot']>, CheckSnapshot[]>
+    Equals<ReturnType<HealthCheckRunner['results']>, CheckSnapshot[]>
   >(),
   assertType<
     Equals<

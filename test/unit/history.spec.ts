@@ -9,7 +9,7 @@ const NOW = Date.parse('2026-01-01T00:00:00Z');
 
 /** A runner with switchable checks `db` (critical) and `cache` (non-critical), and its history. */
 function setUp(size = 100) {
-  const { runner } = createRunner({ successTtl: 0, failedTtl: 0 });
+  const { runner, monitor } = createRunner({ successTtl: 0, failedTtl: 0 });
   const passing: Record<string, boolean> = { db: true, cache: true };
   runner.addCheck('db', () => [passing.db, passing.db ? 'ok' : 'refused']);
   runner.addCheck(
@@ -17,7 +17,7 @@ function setUp(size = 100) {
     () => [passing.cache, passing.cache ? 'ok' : 'evicted'],
     { critical: false },
   );
-  const history = new HealthHistory(runner, { history: { size } });
+  const history = new HealthHistory(monitor, { history: { size } });
   /** Sets the checks, lets a second pass and runs them. */
   const step = async (next: Record<string, boolean>) => {
     Object.assign(passing, next);

@@ -1,10 +1,8 @@
 import type { HealthReport } from '../../lib/index.js';
 import { renderBody } from '../../lib/report/http-response.js';
 import { toIetfReport } from '../../lib/report/ietf-report.js';
-import {
-  formatReportBody,
-  withoutDetails,
-} from '../../lib/report/report-body.js';
+import { presentReport } from '../../lib/report/presentation.js';
+import { formatReportBody } from '../../lib/report/report-body.js';
 
 const at = Date.parse('2026-01-01T00:00:00Z') / 1000;
 
@@ -132,7 +130,7 @@ describe('formatReportBody', () => {
     ]);
   });
 
-  it('reduces results to names and outcomes when details are hidden', () => {
+  it('leaves every output out of the results when details are hidden, keeping names, outcomes and times', () => {
     expect(
       render(
         formatReportBody(report(), { format: 'json', showDetails: false }),
@@ -141,7 +139,15 @@ describe('formatReportBody', () => {
       hostname: 'api-1',
       status: 'success',
       timestamp: answeredAt / 1000,
-      results: [{ checker: 'database', passed: true }],
+      results: [
+        {
+          checker: 'database',
+          passed: true,
+          timestamp: at,
+          expires: at + 27,
+          response_time: 0.002,
+        },
+      ],
     });
   });
 
@@ -152,6 +158,6 @@ describe('formatReportBody', () => {
       showDetails: false,
       handler: (given) => (seen = given),
     });
-    expect(seen).toEqual(withoutDetails(report()));
+    expect(seen).toEqual(presentReport(report(), false));
   });
 });

@@ -29,11 +29,11 @@ async function valueOf(
 
 /** A runner with one switchable check and the metrics on a registry of its own. */
 async function setUp(registry = new Registry(), prefix = 'healthcheck_') {
-  const { runner } = createRunner({ successTtl: 0, failedTtl: 0 });
+  const { runner, monitor } = createRunner({ successTtl: 0, failedTtl: 0 });
   const state = { passing: true };
   const check = jest.fn(() => [state.passing, state.passing ? 'ok' : 'down']);
   runner.addCheck('db', check as never);
-  const metrics = new HealthMetrics(runner, { metrics: { registry, prefix } });
+  const metrics = new HealthMetrics(monitor, { metrics: { registry, prefix } });
   await metrics.onModuleInit();
   return { runner, registry, state, check, metrics };
 }
@@ -175,9 +175,9 @@ describe('HealthMetrics', () => {
       undefined,
     );
 
-    const { runner } = createRunner();
+    const { runner, monitor } = createRunner();
     runner.addCheck('api', () => true);
-    const metrics = new HealthMetrics(runner, {
+    const metrics = new HealthMetrics(monitor, {
       metrics: { registry, prefix: 'healthcheck_' },
     });
     await expect(metrics.onModuleInit()).resolves.toBeUndefined();
@@ -190,9 +190,9 @@ describe('HealthMetrics', () => {
   });
 
   it('uses prom-client’s global registry and the given prefix', async () => {
-    const { runner } = createRunner();
+    const { runner, monitor } = createRunner();
     runner.addCheck('db', () => true);
-    const metrics = new HealthMetrics(runner, { metrics: { prefix: 'shop_' } });
+    const metrics = new HealthMetrics(monitor, { metrics: { prefix: 'shop_' } });
     await metrics.onModuleInit();
     await runner.run();
     try {
@@ -205,8 +205,8 @@ describe('HealthMetrics', () => {
   it('refuses a metric of the same name that it did not create', async () => {
     const registry = new Registry();
     new Gauge({ name: 'healthcheck_up', help: 'mine', registers: [registry] });
-    const { runner } = createRunner();
-    const metrics = new HealthMetrics(runner, {
+    const { runner, monitor } = createRunner();
+    const metrics = new HealthMetrics(monitor, {
       metrics: { registry, prefix: 'healthcheck_' },
     });
     await expect(metrics.onModuleInit()).rejects.toThrow(
@@ -215,9 +215,9 @@ describe('HealthMetrics', () => {
   });
 
   it('does nothing when the metrics option is off', async () => {
-    const { runner } = createRunner();
+    const { runner, monitor } = createRunner();
     const subscribe = jest.spyOn(runner, 'subscribe');
-    await new HealthMetrics(runner, { metrics: null }).onModuleInit();
+    await new HealthMetrics(monitor, { metrics: null }).onModuleInit();
     expect(subscribe).not.toHaveBeenCalled();
   });
 
@@ -229,21 +229,21 @@ describe('HealthMetrics', () => {
   });
 
   it('stops listening to the runner when shut down', async () => {
-    const { runner } = createRunner();
+    const { monitor } = createRunner();
     const unsubscribes = jest.fn();
-    const subscribe = runner.subscribe.bind(runner);
-    jest.spyOn(runner, 'subscribe').mockImplementation((listener) => {
+    const subscribe = monitor.subscribe.bind(monitor);
+    jest.spyOn(monitor, 'subscribe').mockImplementation((listener) => {
       const unsubscribe = subscribe(listener);
       return () => {
         unsubscribes();
         unsubscribe();
       };
     });
-    const metrics = new HealthMetrics(runner, {
+    const metrics = new HealthMetrics(monitor, {
       metrics: { registry: new Registry(), prefix: 'healthcheck_' },
     });
     await metrics.onModuleInit();
-    expect(runner.subscribe).toHaveBeenCalledTimes(1);
+    expect(monitor.subscribe).toHaveBeenCalledTimes(1);
     metrics.onApplicationShutdown();
     expect(unsubscribes).toHaveBeenCalledTimes(1);
   });

@@ -9,7 +9,7 @@ describe('background checks', () => {
   afterEach(() => jest.useRealTimers());
 
   it('reports "pending" until the first run ends, without blocking bootstrap', async () => {
-    const { runner } = createRunner();
+    const { runner, monitor } = createRunner();
     runner.addCheck(
       'slow',
       () =>
@@ -18,21 +18,21 @@ describe('background checks', () => {
         ),
       { interval: 10_000 },
     );
-    runner.onApplicationBootstrap();
+    monitor.onApplicationBootstrap();
     expect((await runner.run()).results[0]).toMatchObject({
       passed: false,
       output: checkPending,
     });
     await jest.advanceTimersByTimeAsync(1_000);
     expect((await runner.run()).results[0]).toMatchObject({ passed: true });
-    runner.onApplicationShutdown();
+    monitor.onApplicationShutdown();
   });
 
   it('runs on its interval and never on request', async () => {
-    const { runner } = createRunner();
+    const { runner, monitor } = createRunner();
     const check = jest.fn(() => true);
     runner.addCheck('ticker', check, { interval: 10_000 });
-    runner.onApplicationBootstrap();
+    monitor.onApplicationBootstrap();
     await jest.advanceTimersByTimeAsync(0);
     expect(check).toHaveBeenCalledTimes(1);
 
@@ -43,45 +43,49 @@ describe('background checks', () => {
     expect(check).toHaveBeenCalledTimes(2);
     await jest.advanceTimersByTimeAsync(20_000);
     expect(check).toHaveBeenCalledTimes(4);
-    runner.onApplicationShutdown();
+    monitor.onApplicationShutdown();
   });
 
   it('starts a check added after bootstrap at once', async () => {
-    const { runner } = createRunner();
-    runner.onApplicationBootstrap();
+    const { runner, monitor } = createRunner();
+    monitor.onApplicationBootstrap();
     const check = jest.fn(() => true);
     runner.addCheck('late', check, { interval: 5_000 });
     await jest.advanceTimersByTimeAsync(0);
     expect(check).toHaveBeenCalledTimes(1);
-    runner.onApplicationShutdown();
+    monitor.onApplicationShutdown();
   });
 
-  it('reports a result older than maxStaleness as failed', async () => {
-    const { runner } = createRunner({ timeout: 60_000 });
-    let calls = 0;
-    runner.addCheck(
-      'stuck',
-      () => (++calls === 1 ? true : new Promise<boolean>(() => undefined)),
-      { interval: 1_000, maxStaleness: 3_000 },
-    );
-    runner.onApplicationBootstrap();
-    await jest.advanceTimersByTimeAsync(3_000);
+  it('fails a passing background check at once when no run has ended for longer than maxStaleness (a blocked loop)', async () => {
+    const { runner, monitor } = createRunner({ timeout: 1_000 });
+    runner.addCheck('stalled', () => true, {
+      interval: 1_000,
+      maxStaleness: 3_000,
+      failureThreshold: 3,
+    });
+    monitor.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(0);
+    const ranAt = Date.now();
+    jest.setSystemTime(ranAt + 3_000);
     expect((await runner.run()).results[0].passed).toBe(true);
-    await jest.advanceTimersByTimeAsync(1);
+    jest.setSystemTime(ranAt + 3_001);
     expect((await runner.run()).results[0]).toMatchObject({
       passed: false,
       output: checkStale(3_001, 3_000),
     });
-    runner.onApplicationShutdown();
+    expect(monitor.snapshot()[0].status).toBe('failing');
+    expect(monitor.overall().status).toBe('failure');
+    monitor.onApplicationShutdown();
   });
 
+
   it('stops its timers on shutdown', async () => {
-    const { runner } = createRunner();
+    const { runner, monitor } = createRunner();
     runner.addCheck('ticker', () => true, { interval: 1_000 });
-    runner.onApplicationBootstrap();
+    monitor.onApplicationBootstrap();
     await jest.advanceTimersByTimeAsync(2_500);
     expect(jest.getTimerCount()).toBe(1);
-    runner.onApplicationShutdown();
+    monitor.onApplicationShutdown();
     expect(jest.getTimerCount()).toBe(0);
   });
 });
