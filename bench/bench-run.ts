@@ -107,6 +107,11 @@ function rowsFor(): Row[] {
       '/static',
     ),
     row(
+      '2c. the same route in an app with this module, environment and dashboard on (every health route)',
+      'nest-static-with-every-route',
+      '/static',
+    ),
+    row(
       `3. nestjs-healthcheck, ${CHECK_COUNT} checks, cache warm`,
       'module',
       '/healthcheck',
@@ -443,6 +448,15 @@ function verdicts(
     get('terminus-cached').requestsPerSecond,
   );
   const ok = (pass: boolean) => (pass ? 'met' : '**not met**');
+  const roundRatios = (scenario: string, baseline: string) =>
+    find(scenario)
+      .rounds.map((round, index) =>
+        fixed(
+          round.requestsPerSecond /
+            find(baseline).rounds[index].requestsPerSecond,
+        ),
+      )
+      .join(', ');
   const growthMb = (growth.after.rss - growth.before.rss) / 1024 / 1024;
   const heapGrowthMb =
     (growth.after.heapUsed - growth.before.heapUsed) / 1024 / 1024;
@@ -474,7 +488,10 @@ function verdicts(
       `heap used ${fixed(heapGrowthMb, 2)} MB.`,
     `- Soak, ${growth.soak.length} s of load, after a full GC each second: RSS ${fixed(Math.min(...soakMb), 1)}–${fixed(Math.max(...soakMb), 1)} MB ` +
       `(first ${fixed(soakMb[0], 1)}, last ${fixed(soakMb.at(-1)!, 1)}); heap used first ${fixed(heapMb[0], 1)}, last ${fixed(heapMb.at(-1)!, 1)} MB.`,
-    `- Other routes: the static route in an app with the module runs at ${fixed(withModule)} × the same route without it.`,
+    `- Other routes: the static route in an app with the module runs at ${fixed(withModule)} × the same route without it ` +
+      `(round by round: ${roundRatios('nest-static-with-module', 'nest-static')}), and at ` +
+      `${fixed(get('nest-static-with-every-route').requestsPerSecond / row2.requestsPerSecond)} × with every health route on ` +
+      `(round by round: ${roundRatios('nest-static-with-every-route', 'nest-static')}).`,
   ];
 }
 

@@ -117,6 +117,13 @@ function moduleFor(name: string): DynamicModule {
         ],
         providers: [ModuleChecks],
       };
+    case 'nest-static-with-every-route':
+      return {
+        ...base,
+        imports: [HealthcheckModule.forRoot({ environment: true, ui: true })],
+        controllers: [StaticController, InvocationsController],
+        providers: [ModuleChecks],
+      };
     case 'nest-static-with-module':
     case 'module':
     case 'module-slow':

@@ -1,6 +1,9 @@
 import {
   type DynamicModule,
+  Inject,
+  type MiddlewareConsumer,
   Module,
+  type NestModule,
   type Provider,
   type Type,
 } from '@nestjs/common';
@@ -8,6 +11,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { CheckRegistry } from './checks/check.registry.js';
 import { describeThrown } from './checks/describe-thrown.js';
 import { HealthCheckRunner } from './checks/health-check.runner.js';
+import { HealthMonitor } from './checks/health.monitor.js';
 import { HealthcheckExplorer } from './discovery/healthcheck.explorer.js';
 import { SingleImportGuard } from './discovery/single-import.guard.js';
 import { EnvironmentDumpService } from './environment/environment-dump.service.js';
@@ -27,6 +31,10 @@ import { createDashboardController } from './http/dashboard.controller.js';
 import { createEnvironmentController } from './http/environment.controller.js';
 import { createHealthController } from './http/health.controller.js';
 import { HealthEndpoints } from './http/health-endpoints.js';
+import {
+  healthRoutePaths,
+  MethodNotAllowedMiddleware,
+} from './http/method-not-allowed.js';
 import type {
   HealthcheckModuleAsyncOptions,
   HealthcheckModuleOptions,
@@ -99,7 +107,21 @@ function createControllers(routes: Routes): {
 
 /** Serves the application's `@HealthCheck()` methods as a cached report, and optionally a scrubbed environment dump. */
 @Module({})
-export class HealthcheckModule {
+export class HealthcheckModule implements NestModule {
+  constructor(
+    @Inject(HEALTHCHECK_RESOLVED_OPTIONS)
+    private readonly options: ResolvedHealthcheckOptions,
+  ) {}
+
+  /** Other methods than GET and HEAD on the routes on the application's server get a 405 from middleware. */
+  configure(consumer: MiddlewareConsumer): void {
+    const { server } = this.options;
+    if (server && !server.keepAppRoutes) return;
+    consumer
+      .apply(MethodNotAllowedMiddleware)
+      .forRoutes(...healthRoutePaths(this.options));
+  }
+
   /** Registers the module with static options; invalid options throw at once. */
   static forRoot(options: HealthcheckModuleOptions = {}): DynamicModule {
     const resolved = resolveModuleOptions(options);
@@ -157,6 +179,7 @@ export class HealthcheckModule {
         SingleImportGuard,
         CheckRegistry,
         { provide: SectionRegistry, useFactory: () => new SectionRegistry() },
+        HealthMonitor,
         HealthCheckRunner,
         EnvironmentDumpService,
         HealthResponseFactory,

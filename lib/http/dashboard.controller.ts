@@ -15,10 +15,7 @@ import type {
 import type { HttpResponse } from '../report/http-response.js';
 import { decorate } from './health.controller.js';
 import { HealthEndpoints } from './health-endpoints.js';
-import { refuseOtherMethods } from './method-not-allowed.js';
 import { sendResponse } from './send-response.js';
-
-const DASHBOARD_PATHS = ['ui', 'events'];
 
 /** Fastify's reply wraps the Node.js response; Express's response is one. */
 interface PlatformResponse {
@@ -58,6 +55,5 @@ export function createDashboardController(
       sendResponse(this.adapterHost.httpAdapter, response, prepared);
     }
   }
-  refuseOtherMethods(DashboardController, DASHBOARD_PATHS);
   return decorate(DashboardController, guards, decorators);
 }

@@ -13,7 +13,6 @@ import type {
 import type { HttpResponse } from '../report/http-response.js';
 import { decorate } from './health.controller.js';
 import { HealthEndpoints } from './health-endpoints.js';
-import { refuseOtherMethods } from './method-not-allowed.js';
 import { sendResponse } from './send-response.js';
 
 /** Builds the controller of the environment dump at `path`. */
@@ -38,6 +37,5 @@ export function createEnvironmentController(
       sendResponse(this.adapterHost.httpAdapter, response, prepared);
     }
   }
-  refuseOtherMethods(EnvironmentController, ['']);
   return decorate(EnvironmentController, guards, decorators);
 }

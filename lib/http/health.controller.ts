@@ -16,11 +16,7 @@ import type {
 } from '../interfaces/module-options.interface.js';
 import type { HttpResponse } from '../report/http-response.js';
 import { HealthEndpoints, type QueryValue } from './health-endpoints.js';
-import { refuseOtherMethods } from './method-not-allowed.js';
 import { sendResponse } from './send-response.js';
-
-/** Every path of the health controller, for the 405 answers. */
-const HEALTH_PATHS = ['', 'live', 'ready', 'startup', 'group/:tag', 'history'];
 
 /**
  * Builds the controller of the health routes at `path`: the full report, the three probes and the custom
@@ -81,7 +77,6 @@ export function createHealthController(
       sendResponse(this.adapterHost.httpAdapter, response, prepared);
     }
   }
-  refuseOtherMethods(HealthcheckController, HEALTH_PATHS);
   return decorate(HealthcheckController, guards, decorators);
 }
 

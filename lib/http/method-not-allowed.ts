@@ -1,51 +1,58 @@
-import { Delete, Patch, Post, Put, Res, type Type } from '@nestjs/common';
-import type { HttpAdapterHost } from '@nestjs/core';
-import type { HealthEndpoints } from './health-endpoints.js';
+import { Injectable, type NestMiddleware, RequestMethod } from '@nestjs/common';
+import type { RouteInfo } from '@nestjs/common/interfaces/middleware/middleware-configuration.interface.js';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.interface.js';
+import { HealthEndpoints } from './health-endpoints.js';
 import { sendResponse } from './send-response.js';
 
-/** What a generated controller holds, which the 405 handlers use. */
-interface HealthRoutesController {
-  endpoints: HealthEndpoints;
-  adapterHost: HttpAdapterHost;
-}
+/** Methods the health routes serve themselves; OPTIONS stays free for CORS. */
+const SERVED = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-const REFUSED_METHODS = [
-  ['post', Post],
-  ['put', Put],
-  ['patch', Patch],
-  ['delete', Delete],
-] as const;
-
-/** Handler names of the 405 answers, e.g. to keep them out of API docs. */
-export const METHOD_NOT_ALLOWED_HANDLERS = REFUSED_METHODS.map(
-  ([name]) => name,
-);
+/** Sub-paths of the health controller, of the dashboard controller and of the environment controller. */
+const HEALTH_SUB_PATHS = ['', 'live', 'ready', 'startup', 'group/:tag'];
+const HISTORY_SUB_PATH = 'history';
+const DASHBOARD_SUB_PATHS = ['ui', 'events'];
 
 /**
- * Adds handlers that answer 405 JSON (with `Allow: GET, HEAD`) to POST, PUT, PATCH and DELETE on `paths` of a
- * generated controller. GET and HEAD are the controller's own; OPTIONS stays free for CORS.
+ * Answers 405 JSON (with `Allow: GET, HEAD`) to a method other than GET, HEAD and OPTIONS on a health route.
+ * It is middleware on the routes' exact paths, not four more routes per path: the application's router and
+ * its startup log hold only the GET routes.
  */
-export function refuseOtherMethods(
-  controller: Type<unknown>,
-  paths: string[],
-): void {
-  const prototype = controller.prototype as Record<string, unknown>;
-  for (const [name, route] of REFUSED_METHODS) {
-    const method = name.toUpperCase();
-    function refuse(this: HealthRoutesController, response: unknown): void {
-      sendResponse(
-        this.adapterHost.httpAdapter,
-        response,
-        this.endpoints.methodNotAllowed(method),
-      );
-    }
-    Object.defineProperty(prototype, name, {
-      value: refuse,
-      writable: true,
-      configurable: true,
-    });
-    const descriptor = Object.getOwnPropertyDescriptor(prototype, name)!;
-    route(paths)(prototype, name, descriptor);
-    Res()(prototype, name, 0);
+@Injectable()
+export class MethodNotAllowedMiddleware implements NestMiddleware {
+  constructor(
+    private readonly endpoints: HealthEndpoints,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  use(request: { method?: string }, response: unknown, next: () => void): void {
+    const method = request.method ?? 'GET';
+    if (SERVED.has(method)) return next();
+    sendResponse(
+      this.adapterHost.httpAdapter,
+      response,
+      this.endpoints.methodNotAllowed(method),
+    );
   }
+}
+
+/** The exact paths of the health routes on the application's server, for the 405 middleware. */
+export function healthRoutePaths(
+  options: Pick<ResolvedHealthcheckOptions, 'path' | 'environment' | 'ui'> & {
+    history?: unknown;
+  },
+): RouteInfo[] {
+  const subPaths = [
+    ...HEALTH_SUB_PATHS,
+    ...(options.history === null ? [] : [HISTORY_SUB_PATH]),
+    ...(options.ui ? DASHBOARD_SUB_PATHS : []),
+  ];
+  const paths = subPaths.map((sub) =>
+    [options.path, sub].filter((part) => part !== '').join('/'),
+  );
+  if (options.environment) paths.push(options.environment.path);
+  return paths.map((path) => ({
+    path: path === '' ? '/' : path,
+    method: RequestMethod.ALL,
+  }));
 }

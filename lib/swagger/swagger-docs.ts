@@ -1,6 +1,5 @@
 import type { Type } from '@nestjs/common';
 import type { ReportFormat } from '../interfaces/module-options.interface.js';
-import { METHOD_NOT_ALLOWED_HANDLERS } from '../http/method-not-allowed.js';
 import { IETF_CONTENT_TYPE } from '../report/ietf-report.js';
 import { JSON_CONTENT_TYPE } from '../report/http-response.js';
 import {
@@ -135,16 +134,6 @@ export function documentHealthController(
     }
     applyToMethod(controller, method, decorators);
   }
-  excludeMethodNotAllowed(swagger, controller);
-}
-
-function excludeMethodNotAllowed(
-  swagger: SwaggerDecorators,
-  controller: Type<unknown>,
-): void {
-  for (const method of METHOD_NOT_ALLOWED_HANDLERS) {
-    applyToMethod(controller, method, [swagger.ApiExcludeEndpoint()]);
-  }
 }
 
 /** Documents the environment route. */
@@ -165,7 +154,6 @@ export function documentEnvironmentController(
       schema: environmentSchema,
     }),
   ]);
-  excludeMethodNotAllowed(swagger, controller);
 }
 
 function applyToMethod(
