@@ -22,17 +22,18 @@ import {
 } from './prom-client.loader.js';
 
 /**
- * Where a metric reads its samples. Kept on the metric under a global symbol, so that a later instance (a
- * restarted app, another copy of this package) takes over a metric already in the registry.
+ * Where a metric reads its samples: one binding per application that exports it. Kept on the metric under a
+ * global symbol, so that every instance sharing a registry (two apps in one process, a restarted app, another
+ * copy of this package) adds its own series to a metric already in the registry, and removes only its own.
  */
-const BINDING = Symbol.for('nestjs-healthcheck.metric-binding');
+const BINDINGS = Symbol.for('nestjs-healthcheck.metric-bindings');
 
 interface MetricBinding {
   definition: MetricDefinition;
   state: () => MetricsState;
 }
 
-type BoundMetric = PromMetric & { [BINDING]?: MetricBinding };
+type BoundMetric = PromMetric & { [BINDINGS]?: Set<MetricBinding> };
 
 /**
  * Prometheus collectors for the health checks (prom-client, loaded only when the `metrics` option is set).
@@ -70,18 +71,21 @@ export class HealthMetrics implements OnModuleInit, OnApplicationShutdown {
         definition,
       );
       const binding: MetricBinding = { definition, state };
-      metric[BINDING] = binding;
+      metric[BINDINGS]!.add(binding);
       this.bindings.set(metric, binding);
     }
     this.unsubscribe = this.runner.subscribe((event) => this.count(event));
   }
 
-  /** Stops counting and leaves the metrics empty (they stay registered, for a later instance to take over). */
+  /**
+   * Stops counting and removes this application's series; other applications' series on the same registry stay
+   * (the metrics stay registered, for a later instance to take over).
+   */
   onApplicationShutdown(): void {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     for (const [metric, binding] of this.bindings) {
-      if (metric[BINDING] === binding) metric[BINDING] = undefined;
+      metric[BINDINGS]?.delete(binding);
     }
     this.bindings.clear();
   }
@@ -102,7 +106,9 @@ function metricIn(
 ): BoundMetric {
   const existing = registry.getSingleMetric(name) as BoundMetric | undefined;
   if (existing) {
-    if (!(BINDING in existing)) throw new Error(metricNameTaken(name));
+    if (!(existing[BINDINGS] instanceof Set)) {
+      throw new Error(metricNameTaken(name));
+    }
     return existing;
   }
   const Metric = definition.type === 'counter' ? client.Counter : client.Gauge;
@@ -113,17 +119,22 @@ function metricIn(
     registers: [registry],
     collect: collectBound,
   });
-  metric[BINDING] = undefined;
+  metric[BINDINGS] = new Set();
   return metric;
 }
 
-/** prom-client calls this with the metric as `this` before each scrape. */
+/**
+ * prom-client calls this with the metric as `this` before each scrape: the samples of every bound application.
+ * Series with the same labels (the overall status, or checks of the same name in two apps) are the last
+ * bound application's, for a gauge, and the sum, for a counter.
+ */
 function collectBound(this: BoundMetric): void {
   this.reset();
-  const binding = this[BINDING];
-  if (!binding) return;
-  for (const { labels, value } of binding.definition.samples(binding.state())) {
-    if (binding.definition.type === 'counter') this.inc!(labels, value);
-    else this.set!(labels, value);
+  for (const binding of this[BINDINGS] ?? []) {
+    const { definition } = binding;
+    for (const { labels, value } of definition.samples(binding.state())) {
+      if (definition.type === 'counter') this.inc!(labels, value);
+      else this.set!(labels, value);
+    }
   }
 }

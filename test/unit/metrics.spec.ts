@@ -166,6 +166,38 @@ describe('HealthMetrics', () => {
     expect(await valueOf(second.registry, 'healthcheck_status')).toBe(0);
   });
 
+  it('keeps the series of two apps that share one registry, and removes only its own when one closes', async () => {
+    const registry = new Registry();
+    const apps = await Promise.all(
+      ['orders', 'search'].map(async (name) => {
+        const { runner, monitor } = createRunner();
+        runner.addCheck(name, () => name === 'orders');
+        const metrics = new HealthMetrics(monitor, {
+          metrics: { registry, prefix: 'healthcheck_' },
+        });
+        await metrics.onModuleInit();
+        await runner.run();
+        return metrics;
+      }),
+    );
+    expect(await valueOf(registry, 'healthcheck_up', { check: 'orders' })).toBe(
+      1,
+    );
+    expect(await valueOf(registry, 'healthcheck_up', { check: 'search' })).toBe(
+      0,
+    );
+    expect(registry.getMetricsAsArray()).toHaveLength(7);
+
+    apps[1].onApplicationShutdown();
+    expect(await valueOf(registry, 'healthcheck_up', { check: 'orders' })).toBe(
+      1,
+    );
+    expect(await valueOf(registry, 'healthcheck_up', { check: 'search' })).toBe(
+      undefined,
+    );
+    apps[0].onApplicationShutdown();
+  });
+
   it('takes over the metrics it finds in the registry instead of registering them twice', async () => {
     const registry = new Registry();
     const old = await setUp(registry);
@@ -192,7 +224,9 @@ describe('HealthMetrics', () => {
   it('uses prom-client’s global registry and the given prefix', async () => {
     const { runner, monitor } = createRunner();
     runner.addCheck('db', () => true);
-    const metrics = new HealthMetrics(monitor, { metrics: { prefix: 'shop_' } });
+    const metrics = new HealthMetrics(monitor, {
+      metrics: { prefix: 'shop_' },
+    });
     await metrics.onModuleInit();
     await runner.run();
     try {
@@ -205,7 +239,7 @@ describe('HealthMetrics', () => {
   it('refuses a metric of the same name that it did not create', async () => {
     const registry = new Registry();
     new Gauge({ name: 'healthcheck_up', help: 'mine', registers: [registry] });
-    const { runner, monitor } = createRunner();
+    const { monitor } = createRunner();
     const metrics = new HealthMetrics(monitor, {
       metrics: { registry, prefix: 'healthcheck_' },
     });
