@@ -1,0 +1,176 @@
+import type { HealthHistoryEntry } from '../../lib/history/history-entry.js';
+import type {
+  HealthCheckResult,
+  HealthReport,
+} from '../../lib/interfaces/check.interface.js';
+import {
+  presentHistoryEntry,
+  presentReport,
+  presentResult,
+} from '../../lib/report/presentation.js';
+
+const SECRET = 'password=hunter2';
+
+const measured: HealthCheckResult = Object.freeze({
+  checker: 'db',
+  output: `connected with ${SECRET}`,
+  passed: true,
+  timestamp: 1_000,
+  expires: 1_010,
+  response_time: 0.004,
+  observedValue: 42,
+  observedUnit: 'ms',
+  runbook: 'https://runbooks.example.com/db',
+});
+
+const heldFailing: HealthCheckResult = Object.freeze({
+  checker: 'cache',
+  output: 'PONG',
+  passed: true,
+  timestamp: 1_000,
+  expires: 1_010,
+  response_time: 0.001,
+  critical: false,
+  held: {
+    consecutive_failures: 2,
+    failure_threshold: 3,
+    latest_output: `AUTH failed for ${SECRET}`,
+  },
+});
+
+const heldPassing: HealthCheckResult = Object.freeze({
+  checker: 'queue',
+  output: 'down',
+  passed: false,
+  timestamp: 1_000,
+  expires: 1_010,
+  response_time: 0.001,
+  held: {
+    consecutive_successes: 1,
+    success_threshold: 2,
+    latest_output: { url: `amqp://guest:${SECRET}@mq` },
+  },
+});
+
+describe('presentResult', () => {
+  it('hidden: drops output, observedValue and observedUnit, keeps the rest', () => {
+    const shown = presentResult(measured, false);
+    expect(shown).toEqual({
+      checker: 'db',
+      passed: true,
+      timestamp: 1_000,
+      expires: 1_010,
+      response_time: 0.004,
+      runbook: 'https://runbooks.example.com/db',
+    });
+    expect(shown).not.toHaveProperty('output');
+    expect(shown).not.toHaveProperty('observedValue');
+    expect(shown).not.toHaveProperty('observedUnit');
+  });
+
+  it.each([
+    ['failure', heldFailing, { consecutive_failures: 2, failure_threshold: 3 }],
+    [
+      'success',
+      heldPassing,
+      { consecutive_successes: 1, success_threshold: 2 },
+    ],
+  ] as const)(
+    'hidden: drops held.latest_output of a held %s and keeps the counts',
+    (_kind, result, counts) => {
+      const shown = presentResult(result, false);
+      expect(shown.held).toEqual(counts);
+      expect(shown.held).not.toHaveProperty('latest_output');
+      expect(JSON.stringify(shown)).not.toContain('hunter2');
+    },
+  );
+
+  it('hidden: leaves the given result untouched', () => {
+    presentResult(heldFailing, false);
+    presentResult(measured, false);
+    expect(heldFailing.held).toHaveProperty('latest_output');
+    expect(measured.output).toBe(`connected with ${SECRET}`);
+  });
+
+  it('details: returns the very same result', () => {
+    for (const result of [measured, heldFailing, heldPassing]) {
+      expect(presentResult(result, true)).toBe(result);
+    }
+  });
+});
+
+describe('presentReport', () => {
+  const report: HealthReport = {
+    hostname: 'web-1',
+    status: 'success',
+    degraded: true,
+    timestamp: 1_000,
+    results: [measured, heldFailing],
+    environment: { database: `postgres://app:${SECRET}@db` },
+  } as HealthReport;
+
+  it('hidden: drops sections and every output, keeps status, degraded, times and results', () => {
+    const shown = presentReport(report, false);
+    expect(Object.keys(shown).sort()).toEqual(
+      ['degraded', 'hostname', 'results', 'status', 'timestamp'].sort(),
+    );
+    expect(shown).toMatchObject({
+      hostname: 'web-1',
+      status: 'success',
+      degraded: true,
+      timestamp: 1_000,
+    });
+    expect(shown.results).toEqual([
+      presentResult(measured, false),
+      presentResult(heldFailing, false),
+    ]);
+    expect(JSON.stringify(shown)).not.toContain('hunter2');
+  });
+
+  it('hidden: a report that is not degraded says nothing of it', () => {
+    const shown = presentReport(
+      { ...report, status: 'failure', degraded: undefined } as HealthReport,
+      false,
+    );
+    expect(shown).not.toHaveProperty('degraded');
+    expect(shown.status).toBe('failure');
+  });
+
+  it('details: returns the very same report', () => {
+    expect(presentReport(report, true)).toBe(report);
+  });
+});
+
+describe('presentHistoryEntry', () => {
+  const change: HealthHistoryEntry = {
+    type: 'check',
+    name: 'db',
+    previous: 'success',
+    current: 'failure',
+    output: `refused for ${SECRET}`,
+    time: 1_000,
+  };
+  const overall: HealthHistoryEntry = {
+    type: 'overall',
+    previous: 'success',
+    current: 'failure',
+    time: 1_000,
+  };
+
+  it('hidden: drops the output and keeps the rest', () => {
+    const shown = presentHistoryEntry(change, false);
+    expect(shown).not.toHaveProperty('output');
+    expect(shown).toMatchObject({
+      type: 'check',
+      name: 'db',
+      previous: 'success',
+      current: 'failure',
+    });
+    expect(change).toHaveProperty('output');
+  });
+
+  it('returns an entry without output, and any entry with details, as it is', () => {
+    expect(presentHistoryEntry(overall, false)).toBe(overall);
+    expect(presentHistoryEntry(change, true)).toBe(change);
+  });
+});
