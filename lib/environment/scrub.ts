@@ -35,7 +35,7 @@ export function createSensitiveKeyMatcher(
       (pattern) =>
         new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '')),
     );
-  return (key) => {
+  const decide = (key: string) => {
     const lower = key.toLowerCase();
     return (
       (!SHELL_DIRECTORY_KEYS.has(key) &&
@@ -44,7 +44,19 @@ export function createSensitiveKeyMatcher(
       expressions.some((expression) => expression.test(key))
     );
   };
+  const known = new Map<string, boolean>();
+  return (key) => {
+    let sensitive = known.get(key);
+    if (sensitive === undefined) {
+      sensitive = decide(key);
+      if (known.size < KNOWN_KEYS_LIMIT) known.set(key, sensitive);
+    }
+    return sensitive;
+  };
 }
+
+/** Keys repeat from one scrub to the next: the first decisions are remembered, up to this many keys. */
+const KNOWN_KEYS_LIMIT = 2048;
 
 /**
  * The user's RegExps, ready to mask every match inside string values (their `secret` group if they have one);
@@ -163,7 +175,10 @@ export function scrubString(
     ? text.replace(URL_PATTERN, (url) => scrubUrl(url, isSensitive))
     : text;
   result = maskSecrets(result);
-  if (MYSQL_CLIENT.test(result))
+  if (
+    (result.includes('mysql') || result.includes('mariadb')) &&
+    MYSQL_CLIENT.test(result)
+  )
     result = maskMatches(result, MYSQL_PASSWORD_FLAG);
   result = maskNamedValues(result, isSensitive);
   for (const pattern of valuePatterns) result = maskMatches(result, pattern);

@@ -13,6 +13,11 @@ export interface SecretDetector {
   readonly masks: string;
   /** A made-up value of the right format; the tests reuse it. */
   readonly example: string;
+  /**
+   * Literal texts, one of which every match holds (compared case-insensitively when the pattern has the `i`
+   * flag): a string holding none of them is not searched.
+   */
+  readonly hints: readonly string[];
   /** A second look at a match (its `secret` group first) where the pattern alone would raise false alarms. */
   readonly accepts?: MatchFilter;
 }
@@ -62,6 +67,7 @@ const isMixedKey = (secret: string) =>
 export const SECRET_DETECTORS: readonly SecretDetector[] = [
   {
     name: 'PEM private key',
+    hints: ['-----BEGIN '],
     // The body runs to the next `-----` (its END line), so a key without its END line is masked too.
     pattern:
       /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----(?<secret>[^-]*(?:-(?!----)[^-]*)*)/dg,
@@ -76,6 +82,7 @@ export const SECRET_DETECTORS: readonly SecretDetector[] = [
   },
   {
     name: 'PGP private key block',
+    hints: ['-----BEGIN PGP '],
     // Armor headers, the body and the checksum line all run to the END line, as for PEM.
     pattern:
       /-----BEGIN PGP PRIVATE KEY BLOCK-----(?<secret>[^-]*(?:-(?!----)[^-]*)*)/dg,
@@ -90,6 +97,7 @@ export const SECRET_DETECTORS: readonly SecretDetector[] = [
   },
   {
     name: 'Bearer credentials',
+    hints: ['bearer'],
     pattern: /(?<![A-Za-z0-9_-])Bearer[ \t]+(?<secret>[A-Za-z0-9._~+/-]+=*)/dgi,
     masks: 'the credential after `Bearer`',
     example: 'Authorization: Bearer 7c1f0e9a4b2d8c3e6f5a1b0c9d8e7f6a',
@@ -97,6 +105,7 @@ export const SECRET_DETECTORS: readonly SecretDetector[] = [
   },
   {
     name: 'Basic credentials',
+    hints: ['basic'],
     pattern:
       /(?<![A-Za-z0-9_-])Basic[ \t]+(?<secret>[A-Za-z0-9+/]{4,}={0,2})/dgi,
     masks: 'the base64 `user:password` after `Basic`',
@@ -105,6 +114,7 @@ export const SECRET_DETECTORS: readonly SecretDetector[] = [
   },
   {
     name: 'Connection string field',
+    hints: ['password', 'pwd', 'accountkey', 'sharedaccesskey'],
     pattern:
       /(?<![A-Za-z0-9_])(?:Password|Pwd|AccountKey|SharedAccessKey)[ \t]*=[ \t]*(?<secret>\{[^}]*\}?|"[^"]*"?|'[^']*'?|[^;\r\n]+)/dgi,
     masks:
@@ -114,6 +124,7 @@ export const SECRET_DETECTORS: readonly SecretDetector[] = [
   },
   {
     name: 'JWT',
+    hints: ['eyJ'],
     pattern:
       /(?<![A-Za-z0-9_-])(?<header>eyJ[A-Za-z0-9_-]*)\.(?<secret>eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)/dg,
     masks: 'the payload and the signature; the header stays',
@@ -128,6 +139,7 @@ export const SECRET_DETECTORS: readonly SecretDetector[] = [
   },
   {
     name: 'Slack webhook URL',
+    hints: ['hooks.slack.com/'],
     pattern:
       /hooks\.slack\.com\/(?:services|workflows|triggers)\/(?:[A-Za-z0-9_]+\/){1,3}(?<secret>[A-Za-z0-9_]{8,})/dg,
     masks: 'the secret last part of the path',
@@ -139,6 +151,7 @@ export const SECRET_DETECTORS: readonly SecretDetector[] = [
   },
   {
     name: 'Slack token',
+    hints: ['xox', 'xapp-'],
     pattern:
       /(?<![A-Za-z0-9_-])(?:xox[abeoprs]|xapp)-(?<secret>[A-Za-z0-9-]{10,})/dg,
     masks: 'everything after the `xox?-` prefix',
@@ -150,6 +163,7 @@ export const SECRET_DETECTORS: readonly SecretDetector[] = [
   },
   {
     name: 'GitHub token',
+    hints: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'],
     pattern:
       /(?<![A-Za-z0-9_])(?:gh[pousr]_|github_pat_)(?<secret>[A-Za-z0-9_]{20,})/dg,
     masks:
@@ -158,18 +172,21 @@ export const SECRET_DETECTORS: readonly SecretDetector[] = [
   },
   {
     name: 'GitLab token',
+    hints: ['glpat-'],
     pattern: /(?<![A-Za-z0-9_-])glpat-(?<secret>[A-Za-z0-9_-]{20,})/dg,
     masks: 'everything after `glpat-`',
     example: part('gl', 'pat-', 'FakeGitLab-Token_0123'),
   },
   {
     name: 'npm token',
+    hints: ['npm_'],
     pattern: /(?<![A-Za-z0-9_])npm_(?<secret>[A-Za-z0-9]{36,})/dg,
     masks: 'everything after `npm_`',
     example: part('np', 'm_', 'FakeNpmToken0123456789abcdefghijklmno'),
   },
   {
     name: 'Stripe key',
+    hints: ['_live_', '_test_'],
     pattern:
       /(?<![A-Za-z0-9_])(?:sk|rk)_(?:live|test)_(?<secret>[A-Za-z0-9]{10,})/dg,
     masks: 'everything after `sk_live_`, `rk_live_`, `sk_test_` or `rk_test_`',
@@ -177,6 +194,7 @@ export const SECRET_DETECTORS: readonly SecretDetector[] = [
   },
   {
     name: 'AWS access key id and secret access key',
+    hints: ['AKIA', 'ASIA'],
     // A secret access key alone looks like any 40 characters (a git SHA); it is only told by the key id before it.
     pattern:
       /(?<![A-Z0-9])(?:AKIA|ASIA)(?<secret>[A-Z0-9]{16}(?:[ \t:,;=|'"]|\r?\n|\\[nt]){1,6}[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/dg,
@@ -191,18 +209,21 @@ export const SECRET_DETECTORS: readonly SecretDetector[] = [
   },
   {
     name: 'AWS access key id',
+    hints: ['AKIA', 'ASIA'],
     pattern: /(?<![A-Z0-9])(?:AKIA|ASIA)(?<secret>[A-Z0-9]{16})(?![A-Z0-9])/dg,
     masks: 'the 16 characters after `AKIA` or `ASIA`',
     example: part('AK', 'IA', 'Z7Q4FAKE2WXY5KEY'),
   },
   {
     name: 'Google API key',
+    hints: ['AIza'],
     pattern: /(?<![A-Za-z0-9_-])AIza(?<secret>[A-Za-z0-9_-]{35})/dg,
     masks: 'the 35 characters after `AIza`',
     example: part('AI', 'za', 'SyFakeGoogleApiKey_0123456789-abcde'),
   },
   {
     name: 'SendGrid key',
+    hints: ['SG.'],
     pattern:
       /(?<![A-Za-z0-9_.-])SG\.(?<secret>[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,})/dg,
     masks: 'everything after `SG.`',
@@ -214,6 +235,7 @@ export const SECRET_DETECTORS: readonly SecretDetector[] = [
   },
   {
     name: 'OpenAI / Anthropic style key',
+    hints: ['sk-'],
     pattern: /(?<![A-Za-z0-9_-])sk-(?<secret>[A-Za-z0-9_-]{20,})/dg,
     masks: 'everything after `sk-` (`sk-proj-…`, `sk-ant-…` included)',
     example: part('sk', '-proj-', 'FakeOpenAiKey0123456789abcdefghijklmn'),
@@ -253,14 +275,38 @@ export function maskMatches(
   return kept === 0 ? text : masked + text.slice(kept);
 }
 
+/** Whether `text` holds one of the detector's hints, so that its pattern may match. */
+export function mayMatch(
+  detector: SecretDetector,
+  text: string,
+  lowerText: string,
+): boolean {
+  const ignoreCase = detector.pattern.ignoreCase;
+  return detector.hints.some((hint) =>
+    ignoreCase ? lowerText.includes(hint) : text.includes(hint),
+  );
+}
+
+/** Every hint of the built-in detectors in one case-insensitive test: most strings hold none. */
+const ANY_HINT = new RegExp(
+  SECRET_DETECTORS.flatMap(({ hints }) => hints)
+    .map((hint) => hint.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('|'),
+  'i',
+);
+
 /** Masks the secret part of every value recognised by one of the detectors. */
 export function maskSecrets(
   text: string,
   detectors: readonly SecretDetector[] = SECRET_DETECTORS,
 ): string {
+  if (detectors === SECRET_DETECTORS && !ANY_HINT.test(text)) return text;
   let result = text;
+  let lower = text.toLowerCase();
   for (const detector of detectors) {
-    result = maskMatches(result, detector.pattern, detector.accepts);
+    if (!mayMatch(detector, result, lower)) continue;
+    const masked = maskMatches(result, detector.pattern, detector.accepts);
+    if (masked !== result) lower = (result = masked).toLowerCase();
   }
   return result;
 }

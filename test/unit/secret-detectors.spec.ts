@@ -4,6 +4,7 @@ import { createScrubber } from '../../lib/environment/scrub.js';
 import {
   maskMatches,
   maskSecrets,
+  mayMatch,
   SECRET_DETECTORS,
 } from '../../lib/environment/secret-detectors.js';
 import { SCRUBBED_VALUE } from '../../lib/healthcheck.constants.js';
@@ -164,6 +165,25 @@ describe('SECRET_DETECTORS', () => {
     'AKIAABCDEFGH01234567X',
   ])('raises no false alarm on %s', (text) => {
     expect(maskSecrets(text)).toBe(text);
+  });
+
+  it('has hints that every match holds (lower-case for case-insensitive patterns)', () => {
+    const texts = [
+      ...SECRET_DETECTORS.map(({ example }) => example),
+      ...SECRET_CORPUS.map(({ value }) => value),
+    ].flatMap((text) => [text, text.toUpperCase(), text.toLowerCase()]);
+    for (const detector of SECRET_DETECTORS) {
+      expect(detector.hints.length).toBeGreaterThan(0);
+      if (detector.pattern.ignoreCase)
+        for (const hint of detector.hints)
+          expect(hint).toBe(hint.toLowerCase());
+      for (const text of texts) {
+        detector.pattern.lastIndex = 0;
+        if (detector.pattern.exec(text) !== null)
+          expect(mayMatch(detector, text, text.toLowerCase())).toBe(true);
+      }
+      detector.pattern.lastIndex = 0;
+    }
   });
 
   it.each(ORDINARY_VALUES)('leaves the ordinary value %s alone', (value) => {
