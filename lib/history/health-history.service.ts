@@ -3,10 +3,7 @@ import { HealthMonitor } from '../checks/health.monitor.js';
 import { presentHistoryEntry } from '../report/presentation.js';
 import { HEALTHCHECK_RESOLVED_OPTIONS } from '../healthcheck.constants.js';
 import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.interface.js';
-import {
-  type HealthHistoryEntry,
-  toHistoryEntry,
-} from './history-entry.js';
+import { type HealthHistoryEntry, toHistoryEntry } from './history-entry.js';
 import { RingBuffer } from './ring-buffer.js';
 
 /** Keeps the latest status changes of every check and of the overall status, up to `history.size`. */
@@ -20,7 +17,8 @@ export class HealthHistory implements OnApplicationShutdown {
     @Inject(HEALTHCHECK_RESOLVED_OPTIONS)
     options: Pick<ResolvedHealthcheckOptions, 'history'>,
   ) {
-    this.ring = new RingBuffer(options.history.size);
+    this.ring = new RingBuffer(options.history?.size ?? 0);
+    if (!options.history) return;
     this.unsubscribe = runner.subscribe((event) => {
       if (event.type === 'check' || event.type === 'overall') {
         this.ring.push(toHistoryEntry(event, Date.now()));

@@ -1,6 +1,7 @@
 import {
   Controller,
   Get,
+  Inject,
   Param,
   Query,
   Req,
@@ -14,6 +15,9 @@ import type {
   HealthcheckDecorators,
   HealthcheckGuards,
 } from '../interfaces/module-options.interface.js';
+import { HEALTHCHECK_RESOLVED_OPTIONS } from '../healthcheck.constants.js';
+import { noHealthRoute } from '../healthcheck.messages.js';
+import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.interface.js';
 import type { HttpResponse } from '../report/http-response.js';
 import { HealthEndpoints, type QueryValue } from './health-endpoints.js';
 import { sendResponse } from './send-response.js';
@@ -27,11 +31,14 @@ export function createHealthController(
   guards: HealthcheckGuards,
   decorators: HealthcheckDecorators = [],
 ): Type<unknown> {
+  const historyPath = path === '' ? '/history' : `/${path}/history`;
   @Controller({ path, version: VERSION_NEUTRAL })
   class HealthcheckController {
     constructor(
       readonly endpoints: HealthEndpoints,
       readonly adapterHost: HttpAdapterHost,
+      @Inject(HEALTHCHECK_RESOLVED_OPTIONS)
+      readonly options: Pick<ResolvedHealthcheckOptions, 'history'>,
     ) {}
 
     @Get()
@@ -68,9 +75,15 @@ export function createHealthController(
       this.send(response, await this.endpoints.group(tag, request));
     }
 
+    /** Answers 404 when the option `history` is false (a factory of forRootAsync may turn it off). */
     @Get('history')
     history(@Req() request: unknown, @Res() response: unknown): void {
-      this.send(response, this.endpoints.history(request));
+      this.send(
+        response,
+        this.options.history
+          ? this.endpoints.history(request)
+          : this.endpoints.error(404, noHealthRoute(historyPath)),
+      );
     }
 
     private send(response: unknown, prepared: HttpResponse): void {

@@ -114,8 +114,11 @@ export interface HealthcheckModuleOptions {
   swagger?: boolean;
   /** Prometheus metrics through prom-client: `true`, or a registry and a metric name prefix. Off by default. */
   metrics?: boolean | HealthcheckMetricsOptions;
-  /** The status history at `<path>/history`: how many changes it keeps. Default `{ size: 100 }`. */
-  history?: { size?: number };
+  /**
+   * The status history at `<path>/history`: how many changes it keeps. Default `{ size: 100 }`; `false` turns it
+   * off (nothing is recorded and the route answers 404).
+   */
+  history?: false | { size?: number };
   /** The live dashboard at `<path>/ui` (and its event stream at `<path>/events`). Off by default. */
   ui?: boolean | HealthcheckUiOptions;
 }

@@ -57,8 +57,8 @@ export interface ResolvedHealthcheckOptions {
   decorators: HealthcheckDecorators;
   /** Prometheus metrics; null when off. `registry` is a prom-client Registry (the global one when absent). */
   metrics: { registry?: unknown; prefix: string } | null;
-  /** The ring of status changes served at `<path>/history`. */
-  history: { size: number };
+  /** The ring of status changes served at `<path>/history`; null when off (no route, nothing recorded). */
+  history: { size: number } | null;
   /** The dashboard page at `<path>/ui` and its event stream at `<path>/events`; null when off. */
-  ui: { title: string } | null;
+  ui: { title: string; maxClients: number } | null;
 }

@@ -130,10 +130,17 @@ const readMetrics: ModuleSpec<ResolvedHealthcheckOptions['metrics']> =
     'true, false or an object { registry?, prefix? }',
   );
 
-const readHistory: ModuleSpec<ResolvedHealthcheckOptions['history']> =
-  nestedOptions(MODULE_OWNER, 'history.', {
-    size: withDefault(readInteger(1, 100_000, EXPECTED.historySize), 100),
-  });
+const readHistoryOptions = nestedOptions(
+  MODULE_OWNER,
+  'history.',
+  { size: withDefault(readInteger(1, 100_000, EXPECTED.historySize), 100) },
+  'false or an object { size? }',
+);
+/** On by default; `false` turns the history off. */
+const readHistory: ModuleSpec<ResolvedHealthcheckOptions['history']> = (
+  value,
+  ...rest
+) => (value === false ? null : readHistoryOptions(value, ...rest));
 
 const readUi: ModuleSpec<ResolvedHealthcheckOptions['ui']> = switchedOptions(
   MODULE_OWNER,

@@ -214,7 +214,9 @@ export class HealthcheckServer
       case 'environment':
         return this.environment(request);
       case 'history':
-        return this.endpoints.history(request);
+        return this.options.history
+          ? this.endpoints.history(request)
+          : this.endpoints.error(404, noHealthRoute(pathname));
       case 'ui':
         return this.endpoints.ui();
       case 'events':

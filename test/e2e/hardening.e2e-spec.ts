@@ -9,6 +9,7 @@ import {
   handlerFailed,
   methodNotAllowed,
   moduleImportedTwice,
+  noHealthRoute,
   outputTruncated,
   swaggerDocsFailed,
 } from '../../lib/healthcheck.messages.js';
@@ -16,6 +17,7 @@ import {
   HealthCheckRunner,
   HealthcheckModule,
   type HealthcheckModuleOptions,
+  HealthHistory,
   type HealthcheckOptionsFactory,
 } from '../../lib/index.js';
 import { applySwaggerDocs } from '../../lib/swagger/swagger-loader.js';
@@ -88,6 +90,31 @@ describe.each(PLATFORMS)('hardening over HTTP (%s)', (platform) => {
     options: HealthcheckModuleOptions = {},
     providers: Type<unknown>[] = [],
   ) => apps.boot(options, { providers });
+
+  describe('history: false', () => {
+    it('answers 404 on the history route and records nothing', async () => {
+      const agent = await boot({ history: false }, [FailingChecks]);
+      expect((await agent.get('/healthcheck')).status).toBe(500);
+      const response = await agent.get('/healthcheck/history');
+      expect(response.status).toBe(404);
+      expect(response.body).toEqual({
+        status: 'failure',
+        error: noHealthRoute('/healthcheck/history'),
+      });
+      expect(
+        apps.app.get(HealthHistory).entries({ showDetails: true }),
+      ).toEqual([]);
+    });
+
+    it('keeps the history on by default', async () => {
+      const agent = await boot({}, [FailingChecks]);
+      expect((await agent.get('/healthcheck')).status).toBe(500);
+      expect((await agent.get('/healthcheck/history')).status).toBe(200);
+      expect(
+        apps.app.get(HealthHistory).entries({ showDetails: true }).length,
+      ).toBeGreaterThan(0);
+    });
+  });
 
   describe('discovery reads metadata from the prototype and calls the method late-bound', () => {
     it('registers and runs a check whose method is bound in the constructor', async () => {

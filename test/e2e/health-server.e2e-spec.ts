@@ -330,6 +330,18 @@ describe('the health server', () => {
     expect(JSON.parse(response.body).error).toBe(environmentNeedsAuthorize);
   });
 
+  it('answers 404 on the history route when history is false', async () => {
+    const port = await boot({
+      server: { port: 0, host: '127.0.0.1' },
+      history: false,
+    });
+    const response = await rawRequest(port, '/healthcheck/history');
+    expect(response.status).toBe(404);
+    expect(JSON.parse(response.body).error).toBe(
+      noHealthRoute('/healthcheck/history'),
+    );
+  });
+
   it('answers HEAD on the event stream with its headers and ends it', async () => {
     const port = await boot({
       server: { port: 0, host: '127.0.0.1' },

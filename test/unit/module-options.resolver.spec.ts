@@ -183,6 +183,16 @@ describe('resolveModuleOptions', () => {
     );
   });
 
+  it('turns the history off with history: false, and refuses history: true', () => {
+    expect(resolveModuleOptions({ history: false }).history).toBeNull();
+    expect(resolveModuleOptions({ history: { size: 5 } }).history).toEqual({
+      size: 5,
+    });
+    expect(() => resolveModuleOptions({ history: true })).toThrow(
+      /"history": expected false or an object \{ size\? \}/,
+    );
+  });
+
   it('reads server.maxConnections', () => {
     expect(
       resolveModuleOptions({ server: { port: 0, maxConnections: 64 } }).server
