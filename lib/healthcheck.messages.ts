@@ -419,3 +419,9 @@ export const ttlOnBackgroundCheck = (
   `Option "${option}" of health check ${where} does nothing: the check runs in the background every ` +
   `${interval} ms (option "interval"), and a background check's result lives for its interval, until the next ` +
   `run. Remove "${option}", or remove "interval" to run the check on demand with cached results.`;
+
+export const ignoredOnHealthServer = (option: string): string =>
+  `HealthcheckModule option "${option}" would be ignored: with "server" set and "server.keepAppRoutes" not true, ` +
+  `the health routes live only on the health server, where Nest guards and decorators do not run. Remove ` +
+  `"${option}" and use "server.authorize" (the environment) and "showDetails" (check outputs), which apply there, ` +
+  `or set "server.keepAppRoutes: true" to keep the guarded routes on the application as well.`;

@@ -80,7 +80,7 @@ function createControllers(routes: Routes): {
   const environment = routes.environment
     ? createEnvironmentController(
         routes.environment.path,
-        routes.environment.guards,
+        [...guards, ...routes.environment.guards],
         decorators,
       )
     : undefined;

@@ -8,6 +8,7 @@ export { GrpcHealthService } from './grpc/grpc-health.service.js';
 export { HealthHistory } from './history/health-history.service.js';
 export { HealthcheckServer } from './server/healthcheck.server.js';
 export { checks } from './ready-checks/checks.js';
+export type { HealthRequest } from './access/health-request.js';
 export { releaseKafkaAdmin } from './ready-checks/brokers/index.js';
 export type {
   HealthCheckContext,
@@ -37,6 +38,7 @@ export type {
   HealthcheckOptionsFactory,
   HealthcheckRouteOptions,
   HealthcheckServerOptions,
+  HealthcheckUiOptions,
   HealthReportHandler,
   HealthStatusChange,
   HealthStatusListener,

@@ -107,7 +107,7 @@ export class HealthMonitor
       this.reports.invalidate();
       if (this.bootstrapped) {
         if (check.background) this.startBackground(check);
-        this.tracker.overallStatus(this.overall().status);
+        this.tracker.overallStatus(this.settledOverall());
       }
     });
   }
@@ -206,7 +206,7 @@ export class HealthMonitor
       now,
     );
     this.reports.invalidate();
-    this.tracker.overallStatus(this.currentOverall().status);
+    this.tracker.overallStatus(this.settledOverall());
     this.events.emit({ type: 'shutdown' });
   }
 
@@ -235,7 +235,6 @@ export class HealthMonitor
     for (const check of this.registry.checks) {
       if (check.background) this.startBackground(check);
     }
-    this.tracker.setBaseline(this.currentOverall().status);
   }
 
   onApplicationShutdown(): void {
@@ -290,16 +289,26 @@ export class HealthMonitor
       previous.status === 'pending' ? undefined : previous.shown,
       result,
     );
-    this.tracker.overallStatus(this.currentOverall().status);
+    this.tracker.overallStatus(this.settledOverall());
   }
 
   private currentOverall(): OverallState {
-    return overallOf(this.shownResults(), this.shuttingDown);
+    return overallOf(this.shownResults(true), this.shuttingDown);
   }
 
-  private *shownResults(): Generator<HealthCheckResult> {
-    for (const state of this.states.values()) {
-      if (state.status.shown) yield state.status.shown;
+  /**
+   * The overall status that changes are recorded against (history, onStatusChange, logs): as `overall()`, but
+   * a check still waiting for its first result is left out, so that starting up is not recorded as a recovery.
+   */
+  private settledOverall(): OverallState['status'] {
+    return overallOf(this.shownResults(false), this.shuttingDown).status;
+  }
+
+  private *shownResults(withPending: boolean): Generator<HealthCheckResult> {
+    for (const { status } of this.states.values()) {
+      if (status.shown && (withPending || status.status !== 'pending')) {
+        yield status.shown;
+      }
     }
   }
 
@@ -330,7 +339,10 @@ export class HealthMonitor
         state?.status.status !== 'passing' ||
         !isStale(
           state,
-          { maxStaleness: background.maxStaleness, timeout: check.timing.timeout },
+          {
+            maxStaleness: background.maxStaleness,
+            timeout: check.timing.timeout,
+          },
           now,
         )
       ) {

@@ -18,7 +18,7 @@ import { describeThrown } from './describe-thrown.js';
 /**
  * Notices when a check or the overall status flips between passing and failing, logs it once and tells the
  * `onStatusChange` listener. A check's first result is a change only when it fails; the overall status starts
- * from the baseline set at bootstrap (success until then).
+ * as a success.
  */
 export class StatusChangeTracker {
   private readonly logger = new Logger(LOGGER_CONTEXT);
@@ -36,11 +36,6 @@ export class StatusChangeTracker {
     if (current.passed) this.logger.log(checkRecovered(name));
     else this.logger.warn(checkStartedFailing(name, summarize(current.output)));
     this.notify({ type: 'check', name, previous, current });
-  }
-
-  /** The overall status the application starts with, recorded without telling anyone. */
-  setBaseline(status: HealthReport['status']): void {
-    this.overall = status;
   }
 
   overallStatus(current: HealthReport['status']): void {

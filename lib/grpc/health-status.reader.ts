@@ -15,7 +15,10 @@ export class HealthStatusReader {
 
   /** What Check answers: runs the target's expired on-demand checks first, exactly like an HTTP probe. */
   async run(target: HealthTarget): Promise<ServingStatus> {
-    return servingStatusOf(target, await this.monitor.current(selectionOf(target)));
+    return servingStatusOf(
+      target,
+      await this.monitor.current(selectionOf(target)),
+    );
   }
 
   /** What Watch follows: the status from the cached results, nothing run. */
@@ -26,7 +29,10 @@ export class HealthStatusReader {
         ? 'SERVING'
         : 'NOT_SERVING';
     }
-    return servingStatusOf(target, await this.monitor.peek(selectionOf(target)));
+    return servingStatusOf(
+      target,
+      await this.monitor.peek(selectionOf(target)),
+    );
   }
 }
 
@@ -43,16 +49,18 @@ function selectionOf(target: HealthTarget) {
   }
 }
 
-/** A check's service is UNKNOWN until the check has a result; otherwise the report's status decides. */
+/**
+ * A check's service is UNKNOWN until the check has a result, then SERVING while it passes (a non-critical one
+ * included) and the report of it does not fail (shutdown). Any other service follows its report's status.
+ */
 function servingStatusOf(
   target: HealthTarget,
   report: HealthReport,
 ): ServingStatus {
-  if (
-    target.kind === 'check' &&
-    !report.results.some((result) => result.checker === target.name)
-  ) {
-    return 'UNKNOWN';
-  }
-  return reportServingStatus(report);
+  if (target.kind !== 'check') return reportServingStatus(report);
+  const result = report.results.find(({ checker }) => checker === target.name);
+  if (!result) return 'UNKNOWN';
+  return result.passed && report.status === 'success'
+    ? 'SERVING'
+    : 'NOT_SERVING';
 }

@@ -5,7 +5,7 @@ import type {
   Type,
 } from '@nestjs/common';
 import type { HealthCheckResult, HealthReport } from './check.interface.js';
-import type { IncomingMessage } from 'node:http';
+import type { HealthRequest } from '../access/health-request.js';
 import type { HealthCheckDefinition } from '../ready-checks/health-check.definition.js';
 import type { EnvironmentOptions } from './environment.interface.js';
 
@@ -18,8 +18,11 @@ export type HealthReportHandler = (report: HealthReport) => unknown;
  */
 export type ReportFormat = 'json' | 'ietf' | 'seed';
 
-/** Decides per request whether the caller sees check outputs; gets the platform's request (Express or Fastify). */
-export type ShowDetailsPredicate = (request: unknown) => boolean;
+/**
+ * Decides per request whether the caller sees check outputs. It gets a HealthRequest (method, url, lower-case
+ * headers, remoteAddress), the same on Express, Fastify and the health server.
+ */
+export type ShowDetailsPredicate = (request: HealthRequest) => boolean;
 
 /** Decorators applied to the generated controllers, e.g. `Public()` or `SkipThrottle()`. */
 export type HealthcheckDecorators = Array<ClassDecorator | MethodDecorator>;
@@ -33,10 +36,10 @@ export interface HealthcheckServerOptions {
   /** `true` also keeps the routes on the application's own HTTP server. Default false: they move here. */
   keepAppRoutes?: boolean;
   /**
-   * Decides who may read the environment dump on this server (Nest guards do not run here). Without it, the
-   * environment route answers 403 on this server.
+   * Decides who may read the environment dump on this server (Nest guards do not run here), from a HealthRequest
+   * as `showDetails` gets it. Without it, the environment route answers 403 on this server.
    */
-  authorize?: (request: IncomingMessage) => boolean | Promise<boolean>;
+  authorize?: (request: HealthRequest) => boolean | Promise<boolean>;
   /**
    * Most connections the health server holds at once; further ones are closed at once. Default: no cap. Idle
    * and slow clients are cut off anyway (headers within 5 s, a request within 10 s, keep-alive for 5 s).
@@ -108,7 +111,10 @@ export interface HealthcheckModuleOptions {
   shutdownDelay?: number;
   /** Called when a check or the overall status flips. */
   onStatusChange?: HealthStatusListener;
-  /** Guards applied to the health routes. */
+  /**
+   * Guards applied to the health routes on the application's server, the environment route included. Refused
+   * with `server` unless `server.keepAppRoutes` is true: guards do not run on the health server.
+   */
   guards?: HealthcheckGuards;
   /** `false` leaves the routes out of @nestjs/swagger's document. Default true (when it is installed). */
   swagger?: boolean;

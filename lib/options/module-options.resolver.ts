@@ -1,5 +1,9 @@
 import { DEFAULTS } from '../healthcheck.constants.js';
-import { MODULE_OWNER, routeCollision } from '../healthcheck.messages.js';
+import {
+  ignoredOnHealthServer,
+  MODULE_OWNER,
+  routeCollision,
+} from '../healthcheck.messages.js';
 import type { HealthcheckModuleOptions } from '../interfaces/module-options.interface.js';
 import type {
   ResolvedHealthcheckOptions,
@@ -210,11 +214,36 @@ export function resolveModuleOptions(
   );
   const resolved = { ...rest, timing: { timeout, successTtl, failedTtl } };
   refuseRouteCollisions(resolved);
+  refuseIgnoredAccessOptions(resolved);
   return resolved;
 }
 
 /** Every option of `forRoot()`, for messages and tests. */
 export const MODULE_OPTION_KEYS = Object.keys(MODULE_OPTIONS);
+
+/**
+ * Refuses access options that the configuration would ignore: with the routes only on the health server, Nest
+ * guards and decorators never run.
+ */
+function refuseIgnoredAccessOptions({
+  server,
+  guards,
+  decorators,
+  environment,
+}: Pick<
+  ResolvedHealthcheckOptions,
+  'server' | 'guards' | 'decorators' | 'environment'
+>): void {
+  if (!server || server.keepAppRoutes) return;
+  const ignored = [
+    ...(guards.length > 0 ? ['guards'] : []),
+    ...(decorators.length > 0 ? ['decorators'] : []),
+    ...(environment && environment.guards.length > 0
+      ? ['environment.guards']
+      : []),
+  ];
+  if (ignored.length > 0) throw new Error(ignoredOnHealthServer(ignored[0]));
+}
 
 /** Refuses two routes on one path, which Express would hide and Fastify would refuse with a framework error. */
 function refuseRouteCollisions({

@@ -2,7 +2,7 @@ import type {
   HealthCheckResult,
   HealthReport,
 } from '../interfaces/check.interface.js';
-import { presentReport } from './presentation.js';
+import { presentResult } from './presentation.js';
 
 /** Status values of draft-inadarei-api-health-check. */
 export type IetfStatus = 'pass' | 'warn' | 'fail';
@@ -37,8 +37,10 @@ export function toIetfReport(
   showDetails: boolean,
 ): IetfReport {
   const checks: Record<string, IetfCheck[]> = {};
-  for (const result of presentReport(report, showDetails).results) {
-    checks[result.checker] = [toIetfCheck(result)];
+  for (const result of report.results) {
+    checks[result.checker] = [
+      toIetfCheck(result, presentResult(result, showDetails)),
+    ];
   }
   return {
     status:
@@ -48,8 +50,11 @@ export function toIetfReport(
   };
 }
 
-/** One check in the draft's shape, from a result already presented to its audience. */
-function toIetfCheck(result: HealthCheckResult): IetfCheck {
+/** One check in the draft's shape: status and time from the result, the details from what its audience may see. */
+function toIetfCheck(
+  result: HealthCheckResult,
+  shown: HealthCheckResult,
+): IetfCheck {
   const status: IetfStatus = result.passed
     ? 'pass'
     : result.critical === false
@@ -61,17 +66,17 @@ function toIetfCheck(result: HealthCheckResult): IetfCheck {
     time: new Date(result.timestamp * 1000).toISOString(),
   };
   if (result.runbook !== undefined) check.links = { runbook: result.runbook };
-  if (status !== 'pass' && result.output != null) {
+  if (status !== 'pass' && shown.output != null) {
     check.output =
-      typeof result.output === 'string'
-        ? result.output
-        : JSON.stringify(result.output);
+      typeof shown.output === 'string'
+        ? shown.output
+        : JSON.stringify(shown.output);
   }
-  if (result.observedValue !== undefined) {
-    check.observedValue = result.observedValue;
+  if (shown.observedValue !== undefined) {
+    check.observedValue = shown.observedValue;
   }
-  if (result.observedUnit !== undefined) {
-    check.observedUnit = result.observedUnit;
+  if (shown.observedUnit !== undefined) {
+    check.observedUnit = shown.observedUnit;
   }
   return check;
 }

@@ -2,25 +2,25 @@ import type { HealthHistoryEntry } from '../history/history-entry.js';
 import type {
   HealthCheckResult,
   HealthReport,
-  HeldStatus,
 } from '../interfaces/check.interface.js';
 
 /**
  * What an audience may see, decided here and nowhere else. With details, everything (outputs are scrubbed when
- * a result is made). Without details, no check output in any form: no `output`, no measurement, no output held
- * by a threshold; names, statuses, times and runbooks stay.
+ * a result is made). Without details, a check's name, outcome, criticality and runbook only: no output in any
+ * form (no `output`, no measurement, no output held by a threshold).
  */
 export function presentResult(
   result: HealthCheckResult,
   showDetails: boolean,
 ): HealthCheckResult {
   if (showDetails) return result;
-  const shown: Partial<HealthCheckResult> = { ...result };
-  delete shown.output;
-  delete shown.observedValue;
-  delete shown.observedUnit;
-  if (result.held) shown.held = withoutLatestOutput(result.held);
-  return shown as HealthCheckResult;
+  const { checker, passed, critical, runbook } = result;
+  return {
+    checker,
+    passed,
+    ...(critical === false && { critical }),
+    ...(runbook !== undefined && { runbook }),
+  } as HealthCheckResult;
 }
 
 /** A report for an audience: every result through `presentResult`; without details, no report sections. */
@@ -47,10 +47,4 @@ export function presentHistoryEntry(
   const shown = { ...entry };
   delete shown.output;
   return shown;
-}
-
-function withoutLatestOutput(held: HeldStatus): HeldStatus {
-  const counts: Partial<HeldStatus> = { ...held };
-  delete counts.latest_output;
-  return counts as HeldStatus;
 }

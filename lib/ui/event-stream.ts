@@ -136,7 +136,11 @@ export class EventStreamHub {
       this.onEvent(event),
     );
     const heartbeat = setInterval(
-      () => this.broadcast({ full: ': keep-alive\n\n', public: ': keep-alive\n\n' }),
+      () =>
+        this.broadcast({
+          full: ': keep-alive\n\n',
+          public: ': keep-alive\n\n',
+        }),
       this.heartbeatMs,
     );
     const refresh = setInterval(
@@ -183,7 +187,10 @@ export class EventStreamHub {
         return;
       }
       case 'shutdown':
-        this.broadcast({ full: sse('shutdown', {}), public: sse('shutdown', {}) });
+        this.broadcast({
+          full: sse('shutdown', {}),
+          public: sse('shutdown', {}),
+        });
         this.closeAll();
     }
   }

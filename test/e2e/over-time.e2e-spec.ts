@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { HealthMonitor } from '../../lib/checks/health.monitor.js';
 import { type INestApplication, Module } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import { Registry, register } from 'prom-client';
@@ -25,7 +26,7 @@ import { createApp, healthcheckApps, PLATFORMS } from './platforms.js';
 type Entry = HealthHistoryEntry;
 
 /** Counts the runner subscriptions made from now on that have not been undone yet. */
-function countSubscriptions(runner: HealthCheckRunner): () => number {
+function countSubscriptions(runner: HealthMonitor): () => number {
   const subscribe = runner.subscribe.bind(runner);
   let live = 0;
   jest.spyOn(runner, 'subscribe').mockImplementation((listener) => {
@@ -68,8 +69,7 @@ describe.each(PLATFORMS)('health over time (%s)', (platform) => {
     app: INestApplication,
     port: number,
   ): Promise<void> {
-    const runner = app.get(HealthCheckRunner);
-    const subscriptions = countSubscriptions(runner);
+    const subscriptions = countSubscriptions(app.get(HealthMonitor));
     const stream = await openEventStream(
       `http://127.0.0.1:${port}/healthcheck/events`,
     );

@@ -161,7 +161,7 @@ describe.each(PLATFORMS)('probe routes (%s)', (platform) => {
 });
 
 describe.each(PLATFORMS)('shutdown (%s)', (platform) => {
-  it('fails /ready from the moment shutdown begins while /live keeps passing', async () => {
+  it("fails /ready and the full report from the moment shutdown begins, keeping the checks' results, while /live keeps passing", async () => {
     @Module({
       imports: [
         HealthcheckModule.forRoot({ shutdownDelay: 300, failedStatus: 503 }),
@@ -178,16 +178,22 @@ describe.each(PLATFORMS)('shutdown (%s)', (platform) => {
     const closing = app.close();
     const ready = await agent.get('/healthcheck/ready');
     const live = await agent.get('/healthcheck/live');
+    const full = await agent.get('/healthcheck');
     await closing;
 
+    const shutdown = expect.objectContaining({
+      checker: 'shutdown',
+      passed: false,
+      output: readinessShuttingDown,
+    });
     expect(ready.status).toBe(503);
     expect(ready.body.results).toEqual([
-      expect.objectContaining({
-        checker: 'shutdown',
-        passed: false,
-        output: readinessShuttingDown,
-      }),
+      expect.objectContaining({ checker: 'database', passed: true }),
+      shutdown,
     ]);
+    expect(full.status).toBe(503);
+    expect(full.body.results).toContainEqual(shutdown);
     expect(live.status).toBe(200);
+    expect(live.body.results).not.toContainEqual(shutdown);
   });
 });

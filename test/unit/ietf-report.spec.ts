@@ -130,7 +130,7 @@ describe('formatReportBody', () => {
     ]);
   });
 
-  it('leaves every output out of the results when details are hidden, keeping names, outcomes and times', () => {
+  it('reduces results to names and outcomes when details are hidden', () => {
     expect(
       render(
         formatReportBody(report(), { format: 'json', showDetails: false }),
@@ -139,15 +139,7 @@ describe('formatReportBody', () => {
       hostname: 'api-1',
       status: 'success',
       timestamp: answeredAt / 1000,
-      results: [
-        {
-          checker: 'database',
-          passed: true,
-          timestamp: at,
-          expires: at + 27,
-          response_time: 0.002,
-        },
-      ],
+      results: [{ checker: 'database', passed: true }],
     });
   });
 
