@@ -6,6 +6,7 @@ import {
 } from '../healthcheck.constants.js';
 import { handlerFailed } from '../healthcheck.messages.js';
 import type { HealthReport } from '../interfaces/check.interface.js';
+import { toHealthRequest } from '../access/health-request.js';
 import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.interface.js';
 import { IETF_CONTENT_TYPE } from './ietf-report.js';
 import { formatReportBody, serializeBody } from './report-body.js';
@@ -48,12 +49,15 @@ export class HealthResponseFactory {
       : (cached.hidden ??= this.build(report, false));
   }
 
-  /** Whether `request` may see check outputs; a `showDetails` function that throws means no. */
+  /**
+   * Whether `request` (the platform's request) may see check outputs; a `showDetails` function gets it as a
+   * HealthRequest, built only for a function. A function that throws means no.
+   */
   showsDetails(request: unknown): boolean {
     const { showDetails } = this.options;
     if (typeof showDetails === 'boolean') return showDetails;
     try {
-      return showDetails(request) === true;
+      return showDetails(toHealthRequest(request)) === true;
     } catch {
       return false;
     }

@@ -13,6 +13,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { toHealthRequest } from '../access/health-request.js';
 import { describeThrown } from '../checks/describe-thrown.js';
 import {
   HEALTHCHECK_RESOLVED_OPTIONS,
@@ -228,7 +229,7 @@ export class HealthcheckServer
   private async environment(request: IncomingMessage): Promise<HttpResponse> {
     const authorize = this.options.server?.authorize;
     if (!authorize) return this.endpoints.error(403, environmentNeedsAuthorize);
-    const allowed = await authorize(request);
+    const allowed = await authorize(toHealthRequest(request));
     return allowed === true
       ? this.endpoints.environment()
       : this.endpoints.error(403, environmentForbidden);
