@@ -1,28 +1,37 @@
 import { jest } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
 import { get } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { HealthMonitor } from '../../lib/checks/health.monitor.js';
+import { streamClientsFull } from '../../lib/healthcheck.messages.js';
 import type { HealthHistoryEntry } from '../../lib/history/history-entry.js';
 import { renderBody } from '../../lib/report/http-response.js';
 import {
   DASHBOARD_CSP,
   dashboardResponse,
 } from '../../lib/ui/dashboard.response.js';
-import { serveEventStream } from '../../lib/ui/event-stream.js';
+import {
+  EventStreamHub,
+  type EventStreamOptions,
+} from '../../lib/ui/event-stream.js';
 import type {
   ResultPayload,
   SnapshotPayload,
 } from '../../lib/ui/stream-payloads.js';
 import {
+  startStreamServer,
   startUiApp,
   type UiApp,
   type UiAppOptions,
 } from '../fixtures/ui-app.fixture.js';
-import { openEventStream, type SseClient } from '../fixtures/ui-sse-client.js';
+import {
+  getText,
+  openEventStream,
+  recordingResponse,
+  type SseClient,
+} from '../fixtures/ui-sse-client.js';
 import { createRunner } from './runner.helpers.js';
 
 /** Polls `condition` every 10 ms until it holds; throws after `timeoutMs`. */
@@ -39,19 +48,44 @@ async function until(
   }
 }
 
-describe('serveEventStream', () => {
+/** Counts the monitor's subscriptions still active (the hub holds one while it has clients). */
+function countSubscriptions(monitor: HealthMonitor) {
+  const counts = { subscribed: 0, unsubscribed: 0, active: () => 0 };
+  counts.active = () => counts.subscribed - counts.unsubscribed;
+  const subscribe = monitor.subscribe.bind(monitor);
+  jest.spyOn(monitor, 'subscribe').mockImplementation((listener) => {
+    counts.subscribed++;
+    const unsubscribe = subscribe(listener);
+    return () => {
+      counts.unsubscribed++;
+      unsubscribe();
+    };
+  });
+  return counts;
+}
+
+/** A hub over a fresh monitor, for tests that add their own checks. */
+function hubWith(options: EventStreamOptions = {}) {
+  const { monitor, runner } = createRunner();
+  const hub = new EventStreamHub({ monitor, title: 'Health' }, options);
+  return { monitor, runner, hub };
+}
+
+describe('EventStreamHub over HTTP', () => {
   let running: UiApp | undefined;
   const clients: SseClient[] = [];
+  const closers: Array<() => Promise<void>> = [];
   const start = async (options: UiAppOptions) =>
     (running = await startUiApp(options));
-  const open = async () => {
-    const client = await openEventStream(`${running!.baseUrl}/events`);
+  const open = async (url = `${running!.baseUrl}/events`) => {
+    const client = await openEventStream(url);
     clients.push(client);
     return client;
   };
 
   afterEach(async () => {
     for (const client of clients.splice(0)) client.close();
+    for (const close of closers.splice(0)) await close();
     await running?.close();
     running = undefined;
   });
@@ -59,7 +93,7 @@ describe('serveEventStream', () => {
   it('answers with the event-stream headers and a snapshot of every check', async () => {
     const app = await start({ interval: 50 });
     await until('first results', () =>
-      app.runner.snapshot().every((check) => check.result?.passed),
+      app.monitor.snapshot().every((check) => check.result?.passed),
     );
     const client = await open();
     expect(client.response.statusCode).toBe(200);
@@ -137,7 +171,7 @@ describe('serveEventStream', () => {
   it('leaves outputs out of every event when showDetails is false', async () => {
     const app = await start({ interval: 50, showDetails: false });
     await until('first results', () =>
-      app.runner.snapshot().every((check) => check.result?.passed),
+      app.monitor.snapshot().every((check) => check.result?.passed),
     );
     app.setPassing('postgres', false);
     await until(
@@ -160,6 +194,155 @@ describe('serveEventStream', () => {
     expect(snapshot.history.length).toBeGreaterThan(0);
   });
 
+  it('leaves the output a threshold holds out of every event when showDetails is false', async () => {
+    const { monitor, runner, hub } = hubWith();
+    const server = await startStreamServer(hub);
+    closers.push(() => server.close());
+    let passing = true;
+    runner.addCheck(
+      'disk',
+      () =>
+        passing
+          ? [true, 'disk 41% full on /var']
+          : [false, 'disk 97% full on /var, password=hunter2'],
+      { failureThreshold: 3, successTtl: 0, failedTtl: 0 },
+    );
+    await monitor.current();
+    const hidden = await open(server.publicUrl);
+    const shown = await open(server.url);
+    await hidden.next('snapshot');
+    await shown.next('snapshot');
+
+    passing = false;
+    await monitor.current();
+    await monitor.current();
+    // Two failures of three: the threshold holds the passing status.
+    expect(monitor.snapshot()[0]).toMatchObject({
+      status: 'passing',
+      result: { held: { consecutive_failures: 2 } },
+    });
+    const isHeld = (data: ResultPayload) =>
+      (data.check.result?.held as { consecutive_failures?: number })
+        ?.consecutive_failures === 2;
+    const heldShown = await shown.next<ResultPayload>('result', isHeld);
+    // The client with details sees the held output: the test would see it if it leaked.
+    expect(heldShown.check.result?.held).toMatchObject({
+      latest_output: expect.stringContaining('disk 97% full'),
+    });
+    await until(
+      'both held results without details',
+      () => hidden.events.filter((e) => e.event === 'result').length === 2,
+    );
+    for (const event of hidden.events.filter((e) => e.event === 'result')) {
+      expect((event.data as ResultPayload).check).toMatchObject({
+        state: 'passing',
+        result: { passed: true },
+      });
+    }
+    const text = JSON.stringify(hidden.events);
+    expect(text).not.toContain('latest_output');
+    expect(text).not.toContain('disk 97% full');
+    expect(text).not.toContain('hunter2');
+    expect(JSON.stringify(shown.events)).not.toContain('hunter2');
+  });
+
+  it('answers a client past maxClients 503 with a JSON failure while the others keep streaming', async () => {
+    const { monitor, runner, hub } = hubWith({ maxClients: 2 });
+    const server = await startStreamServer(hub);
+    closers.push(() => server.close());
+    let passing = true;
+    runner.addCheck('db', () => passing, { successTtl: 0, failedTtl: 0 });
+    await monitor.current();
+    const first = await open(server.url);
+    const second = await open(server.publicUrl);
+    await first.next('snapshot');
+    await second.next('snapshot');
+
+    const refused = await getText(server.url);
+    expect(refused.status).toBe(503);
+    expect(refused.headers['content-type']).toMatch(/^application\/json/);
+    expect(JSON.parse(refused.body)).toEqual({
+      status: 'failure',
+      error: streamClientsFull(2),
+    });
+    expect(hub.size).toBe(2);
+
+    passing = false;
+    await monitor.current();
+    for (const client of [first, second]) {
+      await client.next<ResultPayload>(
+        'result',
+        (data) => data.check.state === 'failing',
+      );
+    }
+  });
+
+  it('answers 503 once shutdown has begun', async () => {
+    const { monitor, hub } = hubWith();
+    const response = recordingResponse();
+    monitor.beginShutdown();
+    hub.serve(response.response, true);
+    expect(response.status).toBe(503);
+    expect(JSON.parse(response.chunks.join(''))).toMatchObject({
+      status: 'failure',
+    });
+    expect(hub.size).toBe(0);
+  });
+
+  it('builds each result event once per audience, not once per client (20 clients, 20 checks)', async () => {
+    const { monitor, runner, hub } = hubWith();
+    const server = await startStreamServer(hub);
+    closers.push(() => server.close());
+    for (let index = 0; index < 20; index++) {
+      runner.addCheck(`check-${index}`, () => [true, `ok ${index}`], {
+        successTtl: 0,
+      });
+    }
+    await monitor.current();
+    const streams = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        open(index % 2 ? server.publicUrl : server.url),
+      ),
+    );
+    await Promise.all(streams.map((client) => client.next('snapshot')));
+
+    const snapshot = jest.spyOn(monitor, 'snapshot');
+    const stringify = jest.spyOn(JSON, 'stringify');
+    let results = 0;
+    monitor.subscribe((event) => {
+      if (event.type === 'result') results++;
+    });
+    await monitor.current();
+    // Counted before the spies are restored: only result payloads (time, overall, check) are counted.
+    const payloadsBuilt = stringify.mock.calls.filter(([value]) => {
+      const keys = value && typeof value === 'object' ? Object.keys(value) : [];
+      return keys.join() === 'time,overall,check';
+    }).length;
+    const snapshots = snapshot.mock.calls.length;
+    stringify.mockRestore();
+    snapshot.mockRestore();
+
+    expect(results).toBe(20);
+    expect(snapshots).toBe(20);
+    expect(payloadsBuilt).toBe(40);
+    await Promise.all(
+      streams.map((client) =>
+        until(
+          'every result event',
+          () =>
+            client.events.filter((event) => event.event === 'result').length ===
+            20,
+        ),
+      ),
+    );
+    // Every client of an audience received the same text.
+    const texts = streams.map((client) =>
+      JSON.stringify(client.events.filter((event) => event.event === 'result')),
+    );
+    expect(new Set(texts.filter((_, index) => index % 2 === 0)).size).toBe(1);
+    expect(new Set(texts.filter((_, index) => index % 2 === 1)).size).toBe(1);
+  });
+
   it('sends a keep-alive comment every heartbeat', async () => {
     await start({ interval: 60_000, stream: { heartbeatMs: 20 } });
     const client = await open();
@@ -167,28 +350,19 @@ describe('serveEventStream', () => {
     expect(client.comments[0]).toBe('keep-alive');
   });
 
-  it('ends the stream when the application shuts down', async () => {
+  it('ends the stream when shutdown begins', async () => {
     const app = await start({ interval: 60_000 });
     const client = await open();
     await client.next('snapshot');
-    app.runner.announceShutdown();
+    app.monitor.beginShutdown();
     await client.next('shutdown');
     await client.ended;
+    expect(app.hub.size).toBe(0);
   });
 
   it('leaves no listener behind after 1,000 connects and disconnects', async () => {
     const app = await start({ interval: 20 });
-    let subscribed = 0;
-    let unsubscribed = 0;
-    const subscribe = app.runner.subscribe.bind(app.runner);
-    jest.spyOn(app.runner, 'subscribe').mockImplementation((listener) => {
-      subscribed++;
-      const unsubscribe = subscribe(listener);
-      return () => {
-        unsubscribed++;
-        unsubscribe();
-      };
-    });
+    const counts = countSubscriptions(app.monitor);
 
     const cycle = async () => {
       const client = await openEventStream(`${app.baseUrl}/events`);
@@ -198,36 +372,136 @@ describe('serveEventStream', () => {
     for (let batch = 0; batch < 100; batch++) {
       await Promise.all(Array.from({ length: 10 }, cycle));
     }
-    await until('every stream closed', () => unsubscribed === subscribed);
-    expect(subscribed).toBe(1_000);
-    expect(unsubscribed).toBe(1_000);
+    await until('every stream closed', () => app.hub.size === 0);
+    // One subscription for all clients at once: at most one per connect, and none left.
+    expect(counts.subscribed).toBeGreaterThanOrEqual(1);
+    expect(counts.subscribed).toBeLessThanOrEqual(1_000);
+    expect(counts.active()).toBe(0);
   }, 60_000);
+});
 
-  it('disconnects a client that stops reading', () => {
-    const { runner } = createRunner();
-    runner.addCheck('db', () => true);
-    const response = Object.assign(new EventEmitter(), {
-      writableLength: 0,
-      writableEnded: false,
-      destroyed: false,
-      writeHead: jest.fn(),
-      write: jest.fn(() => {
-        response.writableLength += 600_000;
-        return false;
-      }),
-      end: jest.fn(() => {
-        response.writableEnded = true;
-      }),
+describe('EventStreamHub in process', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('drops a client that stops reading once more than maxBufferedBytes are pending, and unsubscribes', async () => {
+    const { monitor, runner, hub } = hubWith({ maxBufferedBytes: 2_048 });
+    const counts = countSubscriptions(monitor);
+    runner.addCheck('db', () => [true, 'x'.repeat(300)], { successTtl: 0 });
+    await monitor.current();
+    const reader = recordingResponse();
+    const stalled = recordingResponse({ unread: true });
+    hub.serve(reader.response, true);
+    hub.serve(stalled.response, true);
+    expect(counts.active()).toBe(1);
+
+    let runs = 0;
+    while (hub.size === 2) {
+      // Still connected: nothing above the limit is pending.
+      expect(stalled.writableLength).toBeLessThanOrEqual(2_048);
+      await monitor.current();
+      if (++runs > 100) throw new Error('the stalled client was never dropped');
+    }
+    expect(stalled.writableLength).toBeGreaterThan(2_048);
+    expect(stalled.ended).toBe(true);
+    expect(stalled.destroyed).toBe(true);
+    expect(reader.ended).toBe(false);
+    expect(hub.size).toBe(1);
+    expect(counts.active()).toBe(1);
+
+    // The reading client kept every result.
+    expect(reader.events().filter((e) => e.event === 'result')).toHaveLength(
+      runs,
+    );
+    reader.disconnect();
+    expect(hub.size).toBe(0);
+    expect(counts.active()).toBe(0);
+  });
+
+  it('refreshes an expired on-demand check at most once per TTL while a client is connected, and never without one', async () => {
+    jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
+    const { monitor, runner, hub } = hubWith();
+    const check = jest.fn(() => true);
+    runner.addCheck('db', check, { successTtl: 1_000 });
+    await monitor.current();
+    expect(check).toHaveBeenCalledTimes(1);
+
+    // No client: nothing runs, however long.
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(check).toHaveBeenCalledTimes(1);
+
+    const client = recordingResponse();
+    hub.serve(client.response, true);
+    for (let step = 0; step < 50; step++) {
+      await jest.advanceTimersByTimeAsync(100);
+    }
+    const refreshes = check.mock.calls.length - 1;
+    expect(refreshes).toBeGreaterThanOrEqual(1);
+    expect(refreshes).toBeLessThanOrEqual(5);
+    // The refreshed results reached the client.
+    expect(
+      client.events().filter((event) => event.event === 'result'),
+    ).toHaveLength(refreshes);
+
+    client.disconnect();
+    const afterClient = check.mock.calls.length;
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(check).toHaveBeenCalledTimes(afterClient);
+  });
+
+  it('says in the snapshot and in every result event the overall status monitor.overall() and the report say', async () => {
+    const { monitor, runner, hub } = hubWith();
+    const outcomes = new Map([
+      ['db', true],
+      ['search', true],
+    ]);
+    runner.addCheck('db', () => outcomes.get('db')!, {
+      successTtl: 0,
+      failedTtl: 0,
     });
-    const unsubscribe = jest.fn();
-    jest.spyOn(runner, 'subscribe').mockReturnValue(unsubscribe);
-    serveEventStream(response as unknown as ServerResponse, {
-      runner,
-      title: 'Health',
-      showDetails: true,
+    runner.addCheck('search', () => outcomes.get('search')!, {
+      successTtl: 0,
+      failedTtl: 0,
+      critical: false,
     });
-    expect(response.end).toHaveBeenCalledTimes(1);
-    expect(unsubscribe).toHaveBeenCalledTimes(1);
+    await monitor.current();
+    const client = recordingResponse();
+    hub.serve(client.response, false);
+    const snapshot = client.events()[0].data as SnapshotPayload;
+    expect(snapshot.overall).toEqual(monitor.overall());
+    expect(snapshot.overall.status).toBe(
+      ((await monitor.peek()) as { status: string }).status,
+    );
+
+    // Subscribed after the hub: each record sees the state the hub's payload was built from.
+    const expected: unknown[] = [];
+    monitor.subscribe((event) => {
+      if (event.type !== 'result') return;
+      const report = monitor.peek();
+      if (report instanceof Promise) throw new Error('a report with sections');
+      expect(report.status).toBe(monitor.overall().status);
+      expect(report.degraded ?? false).toBe(monitor.overall().degraded);
+      expected.push(monitor.overall());
+    });
+    for (const [db, search] of [
+      [true, false],
+      [false, false],
+      [false, true],
+      [true, true],
+    ]) {
+      outcomes.set('db', db);
+      outcomes.set('search', search);
+      await monitor.current();
+    }
+    const overalls = client
+      .events()
+      .filter((event) => event.event === 'result')
+      .map((event) => (event.data as ResultPayload).overall);
+    expect(overalls).toHaveLength(8);
+    expect(overalls).toEqual(expected);
+    expect(new Set(overalls.map((o) => `${o.status}/${o.degraded}`))).toEqual(
+      new Set(['success/false', 'success/true', 'failure/false']),
+    );
+    client.disconnect();
   });
 });
 

@@ -53,19 +53,24 @@ const heldPassing: HealthCheckResult = Object.freeze({
 });
 
 describe('presentResult', () => {
-  it('hidden: drops output, observedValue and observedUnit, keeps the rest', () => {
+  it('hidden: drops output, observedValue and observedUnit, keeps name, outcome and runbook', () => {
     const shown = presentResult(measured, false);
-    expect(shown).toEqual({
+    expect(shown).toMatchObject({
       checker: 'db',
       passed: true,
-      timestamp: 1_000,
-      expires: 1_010,
-      response_time: 0.004,
       runbook: 'https://runbooks.example.com/db',
     });
     expect(shown).not.toHaveProperty('output');
     expect(shown).not.toHaveProperty('observedValue');
     expect(shown).not.toHaveProperty('observedUnit');
+    expect(JSON.stringify(shown)).not.toContain('hunter2');
+  });
+
+  it('hidden: keeps a non-critical mark', () => {
+    expect(presentResult(heldFailing, false)).toMatchObject({
+      checker: 'cache',
+      critical: false,
+    });
   });
 
   it.each([
