@@ -90,9 +90,7 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     type: 'gauge',
     help: 'Overall health is up but a non-critical check is failing: 1, else 0.',
     labelNames: [],
-    samples: (state) => [
-      { labels: {}, value: state.overall.degraded ? 1 : 0 },
-    ],
+    samples: (state) => [{ labels: {}, value: state.overall.degraded ? 1 : 0 }],
   },
 ];
 

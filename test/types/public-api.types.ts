@@ -3,9 +3,9 @@
  * uses can be named from the package entry point, and the signatures fit together as a user writes them.
  */
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
-import type { IncomingMessage } from 'node:http';
 import {
   checks,
+  type HealthRequest,
   EnvironmentDumpService,
   EnvSection,
   GrpcHealthService,
@@ -111,7 +111,7 @@ const server: HealthcheckServerOptions = {
   port: 0,
   host: '127.0.0.1',
   keepAppRoutes: false,
-  authorize: (request: IncomingMessage) => request.headers.host !== undefined,
+  authorize: (request: HealthRequest) => request.headers.host !== undefined,
 };
 const metrics: HealthcheckMetricsOptions = { prefix: 'app_health_' };
 const environment: EnvironmentOptions = { path: 'env', scrub: [/^internal_/] };

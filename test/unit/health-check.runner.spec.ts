@@ -43,7 +43,7 @@ describe('HealthCheckRunner', () => {
 
   describe('caching', () => {
     it('runs a passing check once within successTtl and again after it', async () => {
-      const { runner, monitor } = createRunner({ successTtl: 27_000 });
+      const { runner } = createRunner({ successTtl: 27_000 });
       const check = jest.fn(() => true);
       runner.addCheck('db', check);
 
@@ -58,7 +58,7 @@ describe('HealthCheckRunner', () => {
     });
 
     it('caches a failing result for the shorter failedTtl', async () => {
-      const { runner, monitor } = createRunner({ successTtl: 27_000, failedTtl: 9_000 });
+      const { runner } = createRunner({ successTtl: 27_000, failedTtl: 9_000 });
       const check = jest.fn(() => false);
       runner.addCheck('db', check);
 
@@ -72,7 +72,7 @@ describe('HealthCheckRunner', () => {
     });
 
     it('reports timestamp and expires in epoch seconds from the time of computation', async () => {
-      const { runner, monitor } = createRunner({ successTtl: 5_000 });
+      const { runner } = createRunner({ successTtl: 5_000 });
       runner.addCheck('db', () => true);
       const [result] = (await runner.run()).results;
       const now = Date.parse('2026-01-01T00:00:00Z') / 1000;
@@ -81,7 +81,7 @@ describe('HealthCheckRunner', () => {
     });
 
     it.each([null, 0])('does not cache when the TTL is %p', async (ttl) => {
-      const { runner, monitor } = createRunner({ successTtl: ttl });
+      const { runner } = createRunner({ successTtl: ttl });
       const check = jest.fn(() => true);
       runner.addCheck('db', check);
       await runner.run();
@@ -90,7 +90,7 @@ describe('HealthCheckRunner', () => {
     });
 
     it('lets a check override the module TTLs', async () => {
-      const { runner, monitor } = createRunner({ successTtl: 27_000 });
+      const { runner } = createRunner({ successTtl: 27_000 });
       const check = jest.fn(() => true);
       runner.addCheck('db', check, { successTtl: 1_000 });
       await runner.run();
@@ -100,7 +100,7 @@ describe('HealthCheckRunner', () => {
     });
 
     it('returns the very same report object while no result has changed', async () => {
-      const { runner, monitor } = createRunner();
+      const { runner } = createRunner();
       runner.addCheck('db', () => true);
       const first = await runner.run();
       expect(await runner.run()).toBe(first);
@@ -111,7 +111,7 @@ describe('HealthCheckRunner', () => {
 
   describe('concurrency', () => {
     it('runs each check exactly once for 200 concurrent callers on a cold cache', async () => {
-      const { runner, monitor } = createRunner();
+      const { runner } = createRunner();
       const slow = jest.fn(
         () =>
           new Promise<boolean>((resolve) =>
@@ -134,7 +134,7 @@ describe('HealthCheckRunner', () => {
     });
 
     it('runs checks at the same time: two 300 ms checks take 300 ms, not 600', async () => {
-      const { runner, monitor } = createRunner();
+      const { runner } = createRunner();
       const wait300 = () =>
         new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 300));
       runner.addCheck('a', wait300);
@@ -154,7 +154,7 @@ describe('HealthCheckRunner', () => {
     });
 
     it('keeps results in registration order whatever order checks finish in', async () => {
-      const { runner, monitor } = createRunner();
+      const { runner } = createRunner();
       const after = (ms: number) => () =>
         new Promise<boolean>((resolve) => setTimeout(() => resolve(true), ms));
       runner.addCheck('first', after(30));
@@ -172,7 +172,7 @@ describe('HealthCheckRunner', () => {
 
   describe('time-outs', () => {
     it('passes a slow check that ends within its timeout', async () => {
-      const { runner, monitor } = createRunner({ timeout: 1_000 });
+      const { runner } = createRunner({ timeout: 1_000 });
       runner.addCheck(
         'slow',
         () =>
@@ -186,7 +186,7 @@ describe('HealthCheckRunner', () => {
     });
 
     it('fails a check beyond its timeout, aborts its signal and ignores the late result', async () => {
-      const { runner, monitor } = createRunner({ timeout: 1_000, failedTtl: 0 });
+      const { runner } = createRunner({ timeout: 1_000, failedTtl: 0 });
       let signal: AbortSignal | undefined;
       runner.addCheck('hangs', ({ signal: given }: HealthCheckContext) => {
         signal = given;
@@ -214,7 +214,7 @@ describe('HealthCheckRunner', () => {
     });
 
     it("uses a check's own timeout over the module's", async () => {
-      const { runner, monitor } = createRunner({ timeout: 10_000 });
+      const { runner } = createRunner({ timeout: 10_000 });
       runner.addCheck('quick', () => new Promise<boolean>(() => undefined), {
         timeout: 50,
       });
@@ -224,7 +224,7 @@ describe('HealthCheckRunner', () => {
     });
 
     it('clears its timer as soon as a check settles', async () => {
-      const { runner, monitor } = createRunner();
+      const { runner } = createRunner();
       runner.addCheck('db', async () => true);
       await runner.run();
       expect(jest.getTimerCount()).toBe(0);
@@ -247,7 +247,7 @@ describe('HealthCheckRunner', () => {
 
   describe('what a check may return', () => {
     async function outcomeOf(check: () => unknown) {
-      const { runner, monitor } = createRunner();
+      const { runner } = createRunner();
       runner.addCheck('check', check as never);
       return (await runner.run()).results[0];
     }
@@ -414,7 +414,7 @@ describe('HealthCheckRunner', () => {
 
   describe('report', () => {
     it('is a success with no checks', async () => {
-      const { runner, monitor } = createRunner();
+      const { runner } = createRunner();
       expect(await runner.run()).toEqual({
         hostname: hostname(),
         status: 'success',
@@ -424,7 +424,7 @@ describe('HealthCheckRunner', () => {
     });
 
     it('is a failure when any check fails, and one bad check leaves the others intact', async () => {
-      const { runner, monitor } = createRunner();
+      const { runner } = createRunner();
       runner.addCheck('good', () => [true, 'fine']);
       runner.addCheck('bad', () => {
         throw new Error('down');
@@ -444,7 +444,7 @@ describe('HealthCheckRunner', () => {
     ])(
       'rounds response_time to microseconds: %s',
       async (_label, startedAt, endedAt, seconds) => {
-        const { runner, monitor } = createRunner();
+        const { runner } = createRunner();
         runner.addCheck('db', () => true);
         jest
           .spyOn(performance, 'now')
@@ -457,7 +457,7 @@ describe('HealthCheckRunner', () => {
     );
 
     it('refuses a second check of the same name', () => {
-      const { runner, monitor } = createRunner();
+      const { runner } = createRunner();
       runner.addCheck('db', () => true);
       expect(() => runner.addCheck('db', () => true)).toThrow(
         duplicateCheck(
@@ -469,7 +469,7 @@ describe('HealthCheckRunner', () => {
     });
 
     it('refuses a check that is not a function', () => {
-      const { runner, monitor } = createRunner();
+      const { runner } = createRunner();
       expect(() => runner.addCheck('db', 'nope' as never)).toThrow(
         /expected a function/,
       );
@@ -484,7 +484,7 @@ describe('HealthCheckRunner', () => {
       const log = jest
         .spyOn(Logger.prototype, 'log')
         .mockImplementation(() => undefined);
-      const { runner, monitor } = createRunner({ successTtl: 0, failedTtl: 0 });
+      const { runner } = createRunner({ successTtl: 0, failedTtl: 0 });
       let healthy = true;
       runner.addCheck('db', () => [healthy, healthy ? 'up' : 'down']);
 
@@ -516,7 +516,7 @@ describe('HealthCheckRunner sections (the seed library’s add_section)', () => 
   ])(
     'shows a section given as %s when every check passes',
     async (_label, section) => {
-      const { runner, monitor } = createRunner();
+      const { runner } = createRunner();
       runner.addCheck('works', () => [true, 'it works']);
       runner.addSection('custom_section', section);
       const report = await runner.run();
@@ -531,7 +531,7 @@ describe('HealthCheckRunner sections (the seed library’s add_section)', () => 
   ])(
     'shows a section given as %s when a check fails',
     async (_label, section) => {
-      const { runner, monitor } = createRunner();
+      const { runner } = createRunner();
       runner.addCheck('explodes', failing);
       runner.addSection('custom_section', section);
       const report = await runner.run();
@@ -541,7 +541,7 @@ describe('HealthCheckRunner sections (the seed library’s add_section)', () => 
   );
 
   it('refuses a second section of the same name', () => {
-    const { runner, monitor } = createRunner();
+    const { runner } = createRunner();
     runner.addSection('custom_section', 'My custom section');
     expect(() => runner.addSection('custom_section', 'again')).toThrow(
       /Two sections are named "custom_section"/,
@@ -549,14 +549,14 @@ describe('HealthCheckRunner sections (the seed library’s add_section)', () => 
   });
 
   it('refuses a section named like a key of the report', () => {
-    const { runner, monitor } = createRunner();
+    const { runner } = createRunner();
     expect(() => runner.addSection('status', 'ok')).toThrow(
       /taken by the report itself/,
     );
   });
 
   it('shows a section that throws as an error and keeps the rest of the report', async () => {
-    const { runner, monitor } = createRunner();
+    const { runner } = createRunner();
     runner.addCheck('works', () => true);
     runner.addSection('broken', failing);
     const report = await runner.run();

@@ -78,7 +78,6 @@ describe('background checks', () => {
     monitor.onApplicationShutdown();
   });
 
-
   it('stops its timers on shutdown', async () => {
     const { runner, monitor } = createRunner();
     runner.addCheck('ticker', () => true, { interval: 1_000 });
