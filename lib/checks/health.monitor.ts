@@ -106,7 +106,17 @@ export class HealthMonitor
       if (check.background) this.stateOf(check);
       this.reports.invalidate();
       if (this.bootstrapped) {
-        if (check.background) this.startBackground(check);
+        if (check.background) {
+          // Its pending stand-in is shown from now on: views that follow events (the event stream, gRPC Watch)
+          // must hear of it, as the report and the probes already show it.
+          const { shown } = this.stateOf(check).status;
+          this.events.emit({
+            type: 'result',
+            name: check.name,
+            result: shown!,
+          });
+          this.startBackground(check);
+        }
         this.tracker.overallStatus(this.settledOverall());
       }
     });
