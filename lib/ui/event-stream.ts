@@ -1,6 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import type { HealthMonitor } from '../checks/health.monitor.js';
-import { streamClientsFull } from '../healthcheck.messages.js';
+import {
+  applicationShuttingDown,
+  streamClientsFull,
+} from '../healthcheck.messages.js';
 import type { HealthHistory } from '../history/health-history.service.js';
 import { toHistoryEntry } from '../history/history-entry.js';
 import type { HealthEvent } from '../interfaces/health-event.interface.js';
@@ -93,7 +96,9 @@ export class EventStreamHub {
     ) {
       const body = JSON.stringify({
         status: 'failure',
-        error: streamClientsFull(this.maxClients),
+        error: this.source.monitor.shuttingDown
+          ? applicationShuttingDown
+          : streamClientsFull(this.maxClients),
       });
       response.writeHead(503, {
         'Content-Type': 'application/json; charset=utf-8',

@@ -5,7 +5,10 @@ import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { HealthMonitor } from '../../lib/checks/health.monitor.js';
-import { streamClientsFull } from '../../lib/healthcheck.messages.js';
+import {
+  applicationShuttingDown,
+  streamClientsFull,
+} from '../../lib/healthcheck.messages.js';
 import type { HealthHistoryEntry } from '../../lib/history/history-entry.js';
 import { renderBody } from '../../lib/report/http-response.js';
 import {
@@ -283,8 +286,9 @@ describe('EventStreamHub over HTTP', () => {
     monitor.beginShutdown();
     hub.serve(response.response, true);
     expect(response.status).toBe(503);
-    expect(JSON.parse(response.chunks.join(''))).toMatchObject({
+    expect(JSON.parse(response.chunks.join(''))).toEqual({
       status: 'failure',
+      error: applicationShuttingDown,
     });
     expect(hub.size).toBe(0);
   });
