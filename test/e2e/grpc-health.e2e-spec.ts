@@ -250,7 +250,7 @@ describe('gRPC health service (grpc.health.v1.Health)', () => {
     stream.cancel();
   });
 
-  it('turns readiness NOT_SERVING as soon as shutdown begins, and ends every Watch stream cleanly after a last NOT_SERVING', async () => {
+  it('turns readiness and "" NOT_SERVING as soon as shutdown begins, and ends every Watch stream cleanly after a last NOT_SERVING', async () => {
     const { client, close, listeners } = await boot({ shutdownDelay: 1_000 });
     const readiness = client.watch('readiness');
     const liveness = client.watch('liveness');
@@ -260,6 +260,7 @@ describe('gRPC health service (grpc.health.v1.Health)', () => {
     const closing = close();
     expect(await readiness.received(2)).toEqual(['SERVING', 'NOT_SERVING']);
     expect(await client.check('readiness')).toBe('NOT_SERVING');
+    expect(await client.check('')).toBe('NOT_SERVING');
     expect(await client.check('liveness')).toBe('SERVING');
     await closing;
 

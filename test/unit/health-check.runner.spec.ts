@@ -564,3 +564,51 @@ describe('HealthCheckRunner sections (the seed library’s add_section)', () => 
     expect(report.results).toHaveLength(1);
   });
 });
+
+describe('HealthCheckRunner outputs', () => {
+  it('scrubs a password in a thrown message, in a returned object and under a user rule, once, when the result is made', async () => {
+    const { runner, monitor } = createRunner({
+      environment: { scrub: [/^tenant_secret$/] },
+    });
+    runner.addCheck('thrown', () => {
+      throw new Error('connect failed for postgres://app:pw-9f2@db/shop');
+    });
+    runner.addCheck('returned', () => [
+      false,
+      { dsn: 'redis://:hunter2@cache:6379', tenant_secret: 'abc', ok: 1 },
+    ]);
+    const report = await runner.run();
+    const text = JSON.stringify(report);
+    expect(text).not.toContain('pw-9f2');
+    expect(text).not.toContain('hunter2');
+    expect(text).not.toContain('"abc"');
+    expect(report.results[0].output).toContain('postgres://app:');
+    expect(report.results[1].output).toMatchObject({ ok: 1 });
+    expect(JSON.stringify(monitor.snapshot())).not.toContain('pw-9f2');
+  });
+});
+
+describe('HealthCheckRunner public surface', () => {
+  it('offers run, results, subscribe, addCheck and addSection, and none of the plumbing', () => {
+    const { runner } = createRunner();
+    const methods = Object.getOwnPropertyNames(
+      Object.getPrototypeOf(runner),
+    ).filter((name) => name !== 'constructor');
+    expect(methods.sort()).toEqual([
+      'addCheck',
+      'addSection',
+      'results',
+      'run',
+      'subscribe',
+    ]);
+    for (const plumbing of [
+      'announceShutdown',
+      'beginShutdown',
+      'current',
+      'peek',
+      'snapshot',
+    ]) {
+      expect(runner).not.toHaveProperty(plumbing);
+    }
+  });
+});
