@@ -56,6 +56,8 @@ interface CheckState {
   inFlight?: Promise<void>;
   /** The next run of a background check. */
   timer?: ReturnType<typeof setTimeout>;
+  /** Added after bootstrap: its pending status counts in the recorded overall status (it is not starting up). */
+  addedLate?: boolean;
 }
 
 /** Probe groups whose report does not fail when shutdown begins: a pod shutting down is still alive and started. */
@@ -109,7 +111,9 @@ export class HealthMonitor
         if (check.background) {
           // Its pending stand-in is shown from now on: views that follow events (the event stream, gRPC Watch)
           // must hear of it, as the report and the probes already show it.
-          const { shown } = this.stateOf(check).status;
+          const state = this.stateOf(check);
+          state.addedLate = true;
+          const { shown } = state.status;
           this.events.emit({
             type: 'result',
             name: check.name,
@@ -309,14 +313,18 @@ export class HealthMonitor
   /**
    * The overall status that changes are recorded against (history, onStatusChange, logs): as `overall()`, but
    * a check still waiting for its first result is left out, so that starting up is not recorded as a recovery.
+   * A check added after bootstrap is not starting up: its pending result counts, as in every other view.
    */
   private settledOverall(): OverallState['status'] {
     return overallOf(this.shownResults(false), this.shuttingDown).status;
   }
 
   private *shownResults(withPending: boolean): Generator<HealthCheckResult> {
-    for (const { status } of this.states.values()) {
-      if (status.shown && (withPending || status.status !== 'pending')) {
+    for (const { status, addedLate } of this.states.values()) {
+      if (
+        status.shown &&
+        (withPending || addedLate || status.status !== 'pending')
+      ) {
         yield status.shown;
       }
     }

@@ -334,6 +334,15 @@ const SCENARIOS: Scenario[] = [
     checks: { db: READY },
     steps: [
       {
+        title: 'db fails first',
+        act: [{ run: 'db', passed: false }],
+        expect: {
+          overall: 'failure',
+          checks: { db: 'failing' },
+          probes: { live: 200, ready: 500, startup: 500 },
+        },
+      },
+      {
         title: 'db passes',
         act: [{ run: 'db', passed: true }],
         expect: {
