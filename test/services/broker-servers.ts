@@ -76,7 +76,7 @@ async function spawnServer(
         if (exited) throw new Error('exited');
         return acceptsConnections(spec.readyPort);
       },
-      spec.startTimeoutMs ?? 30_000,
+      spec.startTimeoutMs ?? 120_000,
     );
   } catch (error) {
     await stopChild(child);
@@ -254,7 +254,7 @@ export async function startRabbitmq(): Promise<
         args: [],
         env,
         readyPort: port,
-        startTimeoutMs: 60_000,
+        startTimeoutMs: 180_000,
       }),
     () => stopChild(epmd),
   );

@@ -31,7 +31,7 @@ export const tempDir = (prefix: string): Promise<string> =>
 export async function waitFor(
   what: string,
   condition: () => Promise<boolean> | boolean,
-  timeoutMs = 30_000,
+  timeoutMs = 120_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -73,6 +73,6 @@ export async function freeze(pid: number): Promise<void> {
       const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
       return /\) T /.test(stat);
     },
-    5_000,
+    30_000,
   );
 }

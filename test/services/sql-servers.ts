@@ -15,6 +15,11 @@ export interface SqlServer {
   readonly port: number;
   /** Stops the server (as a crash would: no goodbye to clients). */
   stop(): Promise<void>;
+  /**
+   * Kills every server process (SIGKILL) and returns at once, before the clients have read their sockets'
+   * end: a pool still holds connections that look alive. Call `stop()` afterwards to wait until it is down.
+   */
+  kill(): Promise<void>;
   /** Starts it again on the same port with the same data. */
   start(): Promise<void>;
   /** Freezes every server process (SIGSTOP): connections stay open, nothing answers. */
@@ -78,7 +83,24 @@ export async function startPostgres(): Promise<SqlServer> {
       .split('\n')
       .map((line) => Number(line.trim()))
       .filter((child) => child > 0);
+  let killed: number[] = [];
+  const alive = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   const stop = async (): Promise<void> => {
+    if (killed.length > 0) {
+      const gone = killed;
+      killed = [];
+      await waitFor('the killed postgres processes to exit', () =>
+        gone.every((pid) => !alive(pid)),
+      );
+      return;
+    }
     await asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
   };
   let paused: number[] = [];
@@ -87,6 +109,11 @@ export async function startPostgres(): Promise<SqlServer> {
     port,
     start,
     stop,
+    kill: async () => {
+      const main = await postmaster();
+      killed = [main, ...(await children(main))];
+      for (const pid of killed) process.kill(pid, 'SIGKILL');
+    },
     // The postmaster first, so that it forks no new backend while its children are being frozen.
     pause: async () => {
       const main = await postmaster();
@@ -151,7 +178,8 @@ export async function startMariadb(): Promise<SqlServer> {
   const stop = async (): Promise<void> => {
     const child = server;
     server = undefined;
-    if (!child || child.exitCode !== null) return;
+    // Killed by a signal, a child has a signalCode and no exitCode.
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
@@ -161,6 +189,9 @@ export async function startMariadb(): Promise<SqlServer> {
     port,
     start,
     stop,
+    kill: async () => {
+      server?.kill('SIGKILL');
+    },
     pause: async () => {
       if (server?.pid) await freeze(server.pid);
     },
