@@ -132,6 +132,12 @@ export const checkRecovered = (name: string): string =>
 export const handlerFailed = (handler: string, message: string): string =>
   `${escapeLogText(handler)} threw while building the health response: ${escapeLogText(message)}`;
 
+export const handlerFailedPublic = (handler: string): string =>
+  `${handler} threw while building the health response; the error is in the application's logs.`;
+
+export const headerNotSettable = (name: string): string =>
+  `is set by the server for every response (${name} frames the body or the connection) and cannot be given`;
+
 export const unknownSelection = (
   kind: 'check' | 'tag',
   value: string,

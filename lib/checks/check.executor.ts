@@ -7,7 +7,8 @@ import {
   normalizeOutcome,
 } from './check-outcome.normalizer.js';
 import type { RegisteredCheck } from './check.registry.js';
-import { settle } from './settle.js';
+import { type Settled, settle } from './settle.js';
+import { describeThrown } from './describe-thrown.js';
 
 /**
  * Runs one check within its timeout and turns whatever happened into a frozen result of the JSON format, its
@@ -25,13 +26,40 @@ export async function executeCheck(
     signal: shutdown,
   });
   const responseTime = (performance.now() - startedAt) / 1000;
-  const outcome: CheckOutcome = settled.ok
-    ? normalizeOutcome(settled.value)
-    : { passed: false, output: settled.message };
-  outcome.output = scrubOutput(toJsonSafe(outcome.output));
+  const outcome = safeOutcome(settled, scrubOutput);
   const ttl = outcome.passed ? check.timing.successTtl : check.timing.failedTtl;
   const lifetime = check.background ? check.background.interval : ttl;
   return createResult(check, outcome, Date.now(), lifetime, responseTime);
+}
+
+/** Longest `observedUnit` kept; a unit is a word such as `ms` or `bytes`. */
+const MAX_UNIT_LENGTH = 32;
+
+/**
+ * What a check's run shows, its output and measurement scrubbed. Reading a returned value runs user code
+ * (getters, proxies): whatever throws there makes the run a failure that says so.
+ */
+function safeOutcome(
+  settled: Settled,
+  scrubOutput: (output: unknown) => unknown,
+): CheckOutcome {
+  if (!settled.ok) {
+    return { passed: false, output: scrubOutput(settled.message) };
+  }
+  try {
+    const outcome = normalizeOutcome(settled.value);
+    outcome.output = scrubOutput(toJsonSafe(outcome.output));
+    if (outcome.observedValue !== undefined) {
+      outcome.observedValue = scrubOutput(toJsonSafe(outcome.observedValue));
+    }
+    if (outcome.observedUnit !== undefined) {
+      const unit = String(scrubOutput(outcome.observedUnit));
+      outcome.observedUnit = unit.slice(0, MAX_UNIT_LENGTH);
+    }
+    return outcome;
+  } catch (error) {
+    return { passed: false, output: describeThrown(error) };
+  }
 }
 
 /** The result a background check shows before its first run has finished. */
@@ -89,7 +117,10 @@ function createResult(
     response_time: toMicroseconds(responseTime),
     ...(!check.critical && { critical: false as const }),
     ...(observedValue !== undefined && {
-      observedValue: toJsonSafe(observedValue),
+      observedValue:
+        check.maxOutputBytes === undefined
+          ? toJsonSafe(observedValue)
+          : capOutput(toJsonSafe(observedValue), check.maxOutputBytes),
     }),
     ...(observedUnit !== undefined && { observedUnit }),
     ...(check.runbook !== undefined && { runbook: check.runbook }),

@@ -226,11 +226,13 @@ export class HealthMonitor
 
   /**
    * Starts a run of every on-demand check whose result has expired, as a probe would, at most once a second per
-   * check; for views that show results while nobody probes (the event stream). Nothing runs during shutdown.
+   * check, and applies staleness; for views that show results while nobody probes (the event stream). Nothing
+   * runs during shutdown.
    */
   refreshExpired(): void {
     if (this.shuttingDown) return;
     const now = Date.now();
+    this.applyStaleness(this.registry.checks, now);
     for (const check of this.registry.checks) {
       const state = this.states.get(check);
       if (

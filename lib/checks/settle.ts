@@ -62,22 +62,27 @@ export function settle(
     } catch (error) {
       return fail(error);
     }
-    if (isObservable(returned)) {
-      const active = returned.subscribe({
-        next: (value) => finish({ ok: true, value }),
-        error: fail,
-        complete: () =>
-          finish({ ok: false, message: observableCompletedEmpty }),
-      });
-      if (settled) active.unsubscribe();
-      else subscription = active;
-    } else if (isThenable(returned)) {
-      Promise.resolve(returned).then(
-        (value) => finish({ ok: true, value }),
-        fail,
-      );
-    } else {
-      finish({ ok: true, value: returned });
+    // Reading what came back runs user code too (getters, proxies, a `then` that throws).
+    try {
+      if (isObservable(returned)) {
+        const active = returned.subscribe({
+          next: (value) => finish({ ok: true, value }),
+          error: fail,
+          complete: () =>
+            finish({ ok: false, message: observableCompletedEmpty }),
+        });
+        if (settled) active.unsubscribe();
+        else subscription = active;
+      } else if (isThenable(returned)) {
+        Promise.resolve(returned).then(
+          (value) => finish({ ok: true, value }),
+          fail,
+        );
+      } else {
+        finish({ ok: true, value: returned });
+      }
+    } catch (error) {
+      fail(error);
     }
   });
 }

@@ -2,6 +2,7 @@ import { MAX_TIMER_MS } from '../healthcheck.constants.js';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import {
   headerNameInvalid,
+  headerNotSettable,
   headerValueInvalid,
   invalidHeaderOption,
   invalidOption,
@@ -145,6 +146,17 @@ const readHeaderObject = reader<Record<string, string>>(
  * Headers added to responses: an object of strings whose names and values Node.js would send. A value with CR
  * or LF is refused here, not when the first response throws.
  */
+/** Headers that frame the body or the connection: the server sets them, and a given one would corrupt answers. */
+const SERVER_OWNED_HEADERS = new Set([
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+]);
+
 export const readHeaders: OptionReader<Record<string, string>> = (
   value,
   fallback,
@@ -153,6 +165,11 @@ export const readHeaders: OptionReader<Record<string, string>> = (
 ) => {
   const headers = readHeaderObject(value, fallback, option, report);
   for (const [name, header] of Object.entries(headers)) {
+    if (SERVER_OWNED_HEADERS.has(name.toLowerCase())) {
+      throw new Error(
+        invalidHeaderOption(option, name, headerNotSettable(name)),
+      );
+    }
     try {
       validateHeaderName(name);
     } catch {

@@ -4,7 +4,8 @@ import {
   HEALTHCHECK_RESOLVED_OPTIONS,
   LOGGER_CONTEXT,
 } from '../healthcheck.constants.js';
-import { handlerFailed } from '../healthcheck.messages.js';
+import { handlerFailed, handlerFailedPublic } from '../healthcheck.messages.js';
+import { createOutputScrubber } from '../environment/output-scrub.js';
 import type { HealthReport } from '../interfaces/check.interface.js';
 import { toHealthRequest } from '../access/health-request.js';
 import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.interface.js';
@@ -31,10 +32,15 @@ export class HealthResponseFactory {
   private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly responses = new WeakMap<HealthReport, ReportResponses>();
 
+  /** Masks secrets in the text of a handler's error before it is logged. */
+  private readonly scrub: (text: unknown) => unknown;
+
   constructor(
     @Inject(HEALTHCHECK_RESOLVED_OPTIONS)
     private readonly options: ResolvedHealthcheckOptions,
-  ) {}
+  ) {
+    this.scrub = createOutputScrubber(options.environment?.scrub);
+  }
 
   /** The response to `request` (the platform's request object, for a `showDetails` function). */
   create(report: HealthReport, request?: unknown): HttpResponse {
@@ -93,9 +99,13 @@ export class HealthResponseFactory {
         body: formatReportBody(report, { format, showDetails, handler }),
       };
     } catch (error) {
-      const message = handlerFailed(handlerName, describeThrown(error));
-      this.logger.error(message);
-      return this.error(this.options.failedStatus, message);
+      this.logger.error(
+        handlerFailed(handlerName, String(this.scrub(describeThrown(error)))),
+      );
+      return this.error(
+        this.options.failedStatus,
+        handlerFailedPublic(handlerName),
+      );
     }
   }
 }

@@ -192,10 +192,12 @@ export class EventStreamHub {
         return;
       }
       case 'shutdown':
-        this.broadcast({
-          full: sse('shutdown', {}),
-          public: sse('shutdown', {}),
-        });
+        {
+          const last = sse('shutdown', {
+            overall: this.source.monitor.overall(),
+          });
+          this.broadcast({ full: last, public: last });
+        }
         this.closeAll();
     }
   }

@@ -612,3 +612,27 @@ describe('HealthCheckRunner public surface', () => {
     }
   });
 });
+
+describe('HealthCheckRunner measurements', () => {
+  it('scrubs and caps observedValue and bounds observedUnit like the output', async () => {
+    const { runner } = createRunner({ maxOutputBytes: 256 });
+    runner.addCheck('measured', () => ({
+      passed: true,
+      output: 'ok',
+      observedValue: 'postgres://app:pw-obs1@db/shop',
+      observedUnit: `url postgres://app:pw-unit1@db/shop ${'x'.repeat(100)}`,
+    }));
+    runner.addCheck('huge', () => ({
+      passed: true,
+      observedValue: 'v'.repeat(100_000),
+    }));
+    const report = await runner.run();
+    const text = JSON.stringify(report);
+    expect(text).not.toContain('pw-obs1');
+    expect(text).not.toContain('pw-unit1');
+    expect(report.results[0].observedUnit!.length).toBeLessThanOrEqual(32);
+    expect(JSON.stringify(report.results[1].observedValue).length).toBeLessThan(
+      1_000,
+    );
+  });
+});

@@ -1,6 +1,7 @@
 import { DEFAULTS } from '../../lib/healthcheck.constants.js';
 import {
   headerNameInvalid,
+  headerNotSettable,
   headerValueInvalid,
   invalidHeaderOption,
   invalidOption,
@@ -164,6 +165,17 @@ describe('resolveModuleOptions', () => {
       ).toThrow(
         invalidHeaderOption(option, 'X-Build', headerValueInvalid(value)),
       );
+    },
+  );
+
+  it.each(['Content-Length', 'transfer-encoding', 'Connection', 'Upgrade'])(
+    'rejects %s in successHeaders and failedHeaders: it frames the body or the connection',
+    (name) => {
+      for (const option of ['successHeaders', 'failedHeaders']) {
+        expect(() =>
+          resolveModuleOptions({ [option]: { [name]: '1' } }),
+        ).toThrow(invalidHeaderOption(option, name, headerNotSettable(name)));
+      }
     },
   );
 

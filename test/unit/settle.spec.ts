@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { executeCheck } from '../../lib/checks/check.executor.js';
 import { EMPTY, Observable, of, throwError } from 'rxjs';
 import { settle } from '../../lib/checks/settle.js';
 import {
@@ -184,4 +185,68 @@ describe('settle', () => {
     outer.abort(new Error('after the fact'));
     expect(signal?.aborted).toBe(false);
   });
+});
+
+describe('executeCheck with values whose reading throws', () => {
+  const hostile: Array<[string, () => unknown]> = [
+    [
+      'a `passed` getter that throws',
+      () => ({
+        get passed(): boolean {
+          throw new Error('passed getter');
+        },
+      }),
+    ],
+    [
+      'a `then` getter that throws',
+      () => ({
+        get then(): unknown {
+          throw new Error('then getter');
+        },
+      }),
+    ],
+    [
+      'a revoked proxy',
+      () => {
+        const { proxy, revoke } = Proxy.revocable({}, {});
+        revoke();
+        return proxy;
+      },
+    ],
+    [
+      'a thrown proxy whose traps throw',
+      () => {
+        throw new Proxy(
+          {},
+          {
+            getPrototypeOf: () => {
+              throw new Error('trap');
+            },
+            get: () => {
+              throw new Error('trap');
+            },
+          },
+        );
+      },
+    ],
+  ];
+
+  it.each(hostile)(
+    'turns %s into a failed result, never a rejection',
+    async (_name, run) => {
+      const check = {
+        name: 'hostile',
+        critical: true,
+        tags: [],
+        timing: { timeout: 1_000, successTtl: 0, failedTtl: 0 },
+        failureThreshold: 1,
+        successThreshold: 1,
+        run,
+        source: 'test',
+      } as unknown as Parameters<typeof executeCheck>[0];
+      const result = await executeCheck(check, new AbortController().signal);
+      expect(result.passed).toBe(false);
+      expect(typeof result.output).toBe('string');
+    },
+  );
 });
