@@ -1,5 +1,10 @@
 import { jest } from '@jest/globals';
 import { HealthMonitor } from '../../lib/checks/health.monitor.js';
+import { Logger } from '@nestjs/common';
+import {
+  handlerFailed,
+  handlerFailedPublic,
+} from '../../lib/healthcheck.messages.js';
 import {
   FailingChecks,
   PassingChecks,
@@ -128,7 +133,10 @@ describe.each(PLATFORMS)('health report over HTTP (%s)', (platform) => {
     expect(check.invocations).toBe(1);
   });
 
-  it('answers failedStatus with a clear error when a handler throws', async () => {
+  it('answers failedStatus with a clear error when a handler throws, and logs what it threw', async () => {
+    const logged = jest
+      .spyOn(Logger.prototype, 'error')
+      .mockImplementation(() => undefined);
     const agent = await boot(
       {
         successHandler: () => {
@@ -139,6 +147,10 @@ describe.each(PLATFORMS)('health report over HTTP (%s)', (platform) => {
     );
     const response = await agent.get('/healthcheck');
     expect(response.status).toBe(500);
-    expect(response.body.error).toContain('template missing');
+    expect(response.body.error).toBe(handlerFailedPublic('successHandler'));
+    expect(logged).toHaveBeenCalledWith(
+      handlerFailed('successHandler', 'template missing'),
+    );
+    logged.mockRestore();
   });
 });
