@@ -1,7 +1,7 @@
 import { checkPending, checkStale } from '../healthcheck.messages.js';
 import type { HealthCheckResult } from '../interfaces/check.interface.js';
 import { capOutput } from '../serialization/cap-output.js';
-import { toJsonSafe } from '../serialization/to-json-safe.js';
+import { type JsonValue, toJsonSafe } from '../serialization/to-json-safe.js';
 import {
   type CheckOutcome,
   normalizeOutcome,
@@ -26,7 +26,9 @@ export async function executeCheck(
     signal: shutdown,
   });
   const responseTime = (performance.now() - startedAt) / 1000;
-  const outcome = safeOutcome(settled, scrubOutput);
+  const outcome = safeOutcome(settled, (value) =>
+    shownValue(value, scrubOutput, check.maxOutputBytes),
+  );
   const ttl = outcome.passed ? check.timing.successTtl : check.timing.failedTtl;
   const lifetime = check.background ? check.background.interval : ttl;
   return createResult(check, outcome, Date.now(), lifetime, responseTime);
@@ -35,25 +37,35 @@ export async function executeCheck(
 /** Longest `observedUnit` kept; a unit is a word such as `ms` or `bytes`. */
 const MAX_UNIT_LENGTH = 32;
 
+/** A value a check gave, as it may be shown: valid JSON, its secrets masked, then capped. */
+function shownValue(
+  value: unknown,
+  scrubOutput: (output: unknown) => unknown,
+  maxOutputBytes: number | undefined,
+): unknown {
+  const scrubbed = scrubOutput(toJsonSafe(value));
+  return maxOutputBytes === undefined
+    ? scrubbed
+    : capOutput(scrubbed as JsonValue, maxOutputBytes);
+}
+
 /**
- * What a check's run shows, its output and measurement scrubbed. Reading a returned value runs user code
- * (getters, proxies): whatever throws there makes the run a failure that says so.
+ * What a check's run shows, its output and measurement through `show`. Reading a returned value runs user
+ * code (getters, proxies): whatever throws there makes the run a failure that says so.
  */
 function safeOutcome(
   settled: Settled,
-  scrubOutput: (output: unknown) => unknown,
+  show: (value: unknown) => unknown,
 ): CheckOutcome {
-  if (!settled.ok) {
-    return { passed: false, output: scrubOutput(settled.message) };
-  }
+  if (!settled.ok) return { passed: false, output: show(settled.message) };
   try {
     const outcome = normalizeOutcome(settled.value);
-    outcome.output = scrubOutput(toJsonSafe(outcome.output));
+    outcome.output = show(outcome.output);
     if (outcome.observedValue !== undefined) {
-      outcome.observedValue = scrubOutput(toJsonSafe(outcome.observedValue));
+      outcome.observedValue = show(outcome.observedValue);
     }
     if (outcome.observedUnit !== undefined) {
-      const unit = String(scrubOutput(outcome.observedUnit));
+      const unit = String(show(outcome.observedUnit));
       outcome.observedUnit = unit.slice(0, MAX_UNIT_LENGTH);
     }
     return outcome;
@@ -91,12 +103,13 @@ export function failedResult(
 
 /** What a result is about: a registered check, or a stand-in such as the shutdown of readiness. */
 type ResultSubject = Pick<RegisteredCheck, 'name' | 'critical'> &
-  Partial<Pick<RegisteredCheck, 'runbook' | 'maxOutputBytes'>>;
+  Partial<Pick<RegisteredCheck, 'runbook'>>;
 
 /** Seconds rounded to microseconds, so that float noise stays out of the report. */
 const toMicroseconds = (seconds: number): number =>
   Math.round(seconds * 1e6) / 1e6;
 
+/** A frozen result of the JSON format from an outcome whose values are already fit to show. */
 function createResult(
   check: ResultSubject,
   { passed, output, observedValue, observedUnit }: CheckOutcome,
@@ -104,24 +117,15 @@ function createResult(
   lifetimeMs: number,
   responseTime: number,
 ): HealthCheckResult {
-  const safeOutput = toJsonSafe(output);
   return Object.freeze({
     checker: check.name,
-    output:
-      check.maxOutputBytes === undefined
-        ? safeOutput
-        : capOutput(safeOutput, check.maxOutputBytes),
+    output,
     passed,
     timestamp: computedAt / 1000,
     expires: (computedAt + lifetimeMs) / 1000,
     response_time: toMicroseconds(responseTime),
     ...(!check.critical && { critical: false as const }),
-    ...(observedValue !== undefined && {
-      observedValue:
-        check.maxOutputBytes === undefined
-          ? toJsonSafe(observedValue)
-          : capOutput(toJsonSafe(observedValue), check.maxOutputBytes),
-    }),
+    ...(observedValue !== undefined && { observedValue }),
     ...(observedUnit !== undefined && { observedUnit }),
     ...(check.runbook !== undefined && { runbook: check.runbook }),
   });

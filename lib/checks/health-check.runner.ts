@@ -10,6 +10,7 @@ import type {
   CheckSnapshot,
   HealthEventListener,
 } from '../interfaces/health-event.interface.js';
+import { CheckRegistry } from './check.registry.js';
 import { HealthMonitor } from './health.monitor.js';
 
 /**
@@ -18,7 +19,10 @@ import { HealthMonitor } from './health.monitor.js';
  */
 @Injectable()
 export class HealthCheckRunner {
-  constructor(private readonly monitor: HealthMonitor) {}
+  constructor(
+    private readonly monitor: HealthMonitor,
+    private readonly registry: CheckRegistry,
+  ) {}
 
   /**
    * Runs every selected on-demand check whose cached result has expired (all at once) and returns the report.
@@ -44,7 +48,7 @@ export class HealthCheckRunner {
     check: HealthCheckFunction,
     options: Omit<HealthCheckOptions, 'name'> = {},
   ): void {
-    this.monitor.registry.register(
+    this.registry.register(
       check,
       { ...options, name },
       name,

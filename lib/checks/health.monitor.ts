@@ -89,7 +89,7 @@ export class HealthMonitor
   private startupPassed?: HealthReport;
 
   constructor(
-    readonly registry: CheckRegistry,
+    private readonly registry: CheckRegistry,
     @Inject(HEALTHCHECK_RESOLVED_OPTIONS)
     options: ResolvedHealthcheckOptions,
   ) {
@@ -105,24 +105,18 @@ export class HealthMonitor
       return options.onStatusChange?.(change);
     });
     registry.onAdd((check) => {
-      if (check.background) this.stateOf(check);
       this.reports.invalidate();
-      if (this.bootstrapped) {
-        if (check.background) {
-          // Its pending stand-in is shown from now on: views that follow events (the event stream, gRPC Watch)
-          // must hear of it, as the report and the probes already show it.
-          const state = this.stateOf(check);
-          state.addedLate = true;
-          const { shown } = state.status;
-          this.events.emit({
-            type: 'result',
-            name: check.name,
-            result: shown!,
-          });
-          this.startBackground(check);
-        }
-        this.tracker.overallStatus(this.settledOverall());
+      const state = check.background ? this.stateOf(check) : undefined;
+      if (!this.bootstrapped) return;
+      if (state) {
+        // Its pending stand-in is shown from now on: views that follow events (the event stream, gRPC Watch)
+        // must hear of it, as the report and the probes already show it.
+        state.addedLate = true;
+        const result = state.status.shown!;
+        this.events.emit({ type: 'result', name: check.name, result });
+        this.startBackground(check);
       }
+      this.tracker.overallStatus(this.settledOverall());
     });
   }
 

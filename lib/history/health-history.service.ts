@@ -13,13 +13,13 @@ export class HealthHistory implements OnApplicationShutdown {
   private unsubscribe?: () => void;
 
   constructor(
-    runner: HealthMonitor,
+    monitor: HealthMonitor,
     @Inject(HEALTHCHECK_RESOLVED_OPTIONS)
     options: Pick<ResolvedHealthcheckOptions, 'history'>,
   ) {
     this.ring = new RingBuffer(options.history?.size ?? 0);
     if (!options.history) return;
-    this.unsubscribe = runner.subscribe((event) => {
+    this.unsubscribe = monitor.subscribe((event) => {
       if (event.type === 'check' || event.type === 'overall') {
         this.ring.push(toHistoryEntry(event, Date.now()));
       }

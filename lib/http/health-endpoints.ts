@@ -31,7 +31,7 @@ export class HealthEndpoints {
   private streams?: EventStreamHub;
 
   constructor(
-    private readonly runner: HealthMonitor,
+    private readonly monitor: HealthMonitor,
     private readonly probes: ProbeService,
     private readonly responses: HealthResponseFactory,
     private readonly environmentDump: EnvironmentDumpService,
@@ -49,7 +49,7 @@ export class HealthEndpoints {
     if (Array.isArray(check)) return this.responses.error(400, oneCheckOnly);
     const excluded = exclude === undefined ? undefined : [exclude].flat();
     return this.answer(
-      () => this.runner.current({ check, exclude: excluded }),
+      () => this.monitor.current({ check, exclude: excluded }),
       request,
     );
   }
@@ -64,7 +64,7 @@ export class HealthEndpoints {
 
   /** The checks tagged `tag`. */
   group(tag: string, request: unknown): HttpResponse | Promise<HttpResponse> {
-    return this.answer(() => this.runner.current({ tag }), request);
+    return this.answer(() => this.monitor.current({ tag }), request);
   }
 
   /** The scrubbed environment dump. */
@@ -101,7 +101,7 @@ export class HealthEndpoints {
     }
     this.streams ??= new EventStreamHub(
       {
-        monitor: this.runner,
+        monitor: this.monitor,
         history: this.statusHistory,
         title: this.options.ui?.title ?? '',
       },

@@ -46,7 +46,7 @@ export class HealthMetrics implements OnModuleInit, OnApplicationShutdown {
   private unsubscribe?: () => void;
 
   constructor(
-    private readonly runner: HealthMonitor,
+    private readonly monitor: HealthMonitor,
     @Inject(HEALTHCHECK_RESOLVED_OPTIONS)
     private readonly options: Pick<ResolvedHealthcheckOptions, 'metrics'>,
   ) {}
@@ -59,8 +59,8 @@ export class HealthMetrics implements OnModuleInit, OnApplicationShutdown {
     const registry =
       (metrics.registry as PromRegistry | undefined) ?? client.register;
     const state = (): MetricsState => ({
-      checks: this.runner.snapshot(),
-      overall: this.runner.overall(),
+      checks: this.monitor.snapshot(),
+      overall: this.monitor.overall(),
       changes: this.changes,
     });
     for (const definition of METRIC_DEFINITIONS) {
@@ -74,7 +74,7 @@ export class HealthMetrics implements OnModuleInit, OnApplicationShutdown {
       metric[BINDINGS]!.add(binding);
       this.bindings.set(metric, binding);
     }
-    this.unsubscribe = this.runner.subscribe((event) => this.count(event));
+    this.unsubscribe = this.monitor.subscribe((event) => this.count(event));
   }
 
   /**

@@ -151,10 +151,7 @@ const readUi: ModuleSpec<ResolvedHealthcheckOptions['ui']> = switchedOptions(
   'ui.',
   {
     title: withDefault(readNonEmptyString(EXPECTED.title), 'Health'),
-    maxClients: withDefault(
-      readInteger(1, 100_000, 'an integer from 1 to 100000'),
-      100,
-    ),
+    maxClients: withDefault(readInteger(1, 100_000, EXPECTED.maxClients), 100),
   },
   'true, false or an object { title?, maxClients? }',
 );

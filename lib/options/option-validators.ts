@@ -50,6 +50,7 @@ export const EXPECTED = {
   host: "a host name or address such as '0.0.0.0' or '127.0.0.1'",
   authorize: 'a function (request) => boolean',
   maxConnections: 'an integer number of connections between 1 and 1000000',
+  maxClients: 'an integer number of clients between 1 and 100000',
   prefix: 'a Prometheus metric name prefix (letters, digits, "_" and ":")',
   registry:
     'a prom-client Registry (an object with registerMetric and getSingleMetric)',
@@ -142,10 +143,6 @@ const readHeaderObject = reader<Record<string, string>>(
   (value) => ({ ...(value as Record<string, string>) }),
 );
 
-/**
- * Headers added to responses: an object of strings whose names and values Node.js would send. A value with CR
- * or LF is refused here, not when the first response throws.
- */
 /** Headers that frame the body or the connection: the server sets them, and a given one would corrupt answers. */
 const SERVER_OWNED_HEADERS = new Set([
   'content-length',
@@ -157,6 +154,10 @@ const SERVER_OWNED_HEADERS = new Set([
   'trailer',
 ]);
 
+/**
+ * Headers added to responses: an object of strings whose names and values Node.js would send, none of those the
+ * server sets itself. A value with CR or LF is refused here, not when the first response throws.
+ */
 export const readHeaders: OptionReader<Record<string, string>> = (
   value,
   fallback,

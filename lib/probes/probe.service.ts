@@ -32,16 +32,6 @@ export class ProbeService implements OnModuleDestroy {
     return this.monitor.current({ tag: 'startup' });
   }
 
-  /** The probe's report from cached results only (nothing runs), with the same rules. */
-  peek(probe: ProbeName): HealthReport | Promise<HealthReport> {
-    return this.monitor.peek({ tag: probe });
-  }
-
-  /** True from the moment shutdown begins. */
-  get shuttingDown(): boolean {
-    return this.monitor.shuttingDown;
-  }
-
   /** Shutdown begins: readiness fails from now on, and the shutdown waits `shutdownDelay` ms with the server up. */
   async onModuleDestroy(): Promise<void> {
     this.monitor.beginShutdown();

@@ -20,10 +20,10 @@ export class ConnectionDrain implements OnApplicationShutdown {
   private readonly unsubscribe: () => void;
 
   constructor(
-    runner: HealthMonitor,
+    monitor: HealthMonitor,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {
-    this.unsubscribe = runner.subscribe((event) => {
+    this.unsubscribe = monitor.subscribe((event) => {
       if (event.type === 'shutdown') this.begin();
     });
   }

@@ -16,5 +16,9 @@ export function createRunner(options: HealthcheckModuleOptions = {}): {
   const resolved = resolveModuleOptions(options);
   const registry = new CheckRegistry(resolved);
   const monitor = new HealthMonitor(registry, resolved);
-  return { monitor, runner: new HealthCheckRunner(monitor), registry };
+  return {
+    monitor,
+    runner: new HealthCheckRunner(monitor, registry),
+    registry,
+  };
 }
