@@ -58,6 +58,8 @@ interface CheckState {
   timer?: ReturnType<typeof setTimeout>;
   /** Added after bootstrap: its pending status counts in the recorded overall status (it is not starting up). */
   addedLate?: boolean;
+  /** A background check's staleness limits, kept so that reading them costs nothing per request. */
+  staleness?: { maxStaleness: number; timeout: number };
 }
 
 /** Probe groups whose report does not fail when shutdown begins: a pod shutting down is still alive and started. */
@@ -138,15 +140,15 @@ export class HealthMonitor
     }
     const checks = this.registry.select(selection);
     const now = Date.now();
-    this.applyStaleness(checks, now);
-    if (this.shuttingDown && !KEPT_THROUGH_SHUTDOWN.has(selection?.tag ?? '')) {
-      return this.reportFor(selection, checks);
-    }
+    const runs =
+      !this.shuttingDown || KEPT_THROUGH_SHUTDOWN.has(selection?.tag ?? '');
     let pending: Promise<void>[] | undefined;
     for (const check of checks) {
       const state = this.stateOf(check);
-      if (
-        !check.background &&
+      if (check.background) {
+        this.expireIfStale(check, state, now);
+      } else if (
+        runs &&
         (state.status.shown === undefined || now >= state.expiresAt)
       ) {
         (pending ??= []).push(this.refresh(check, state));
@@ -255,11 +257,16 @@ export class HealthMonitor
   private stateOf(check: RegisteredCheck): CheckState {
     let state = this.states.get(check);
     if (!state) {
+      const { background } = check;
       state = {
-        status: pendingStatus(
-          check.background ? pendingResult(check) : undefined,
-        ),
+        status: pendingStatus(background ? pendingResult(check) : undefined),
         expiresAt: 0,
+        ...(background && {
+          staleness: {
+            maxStaleness: background.maxStaleness,
+            timeout: check.timing.timeout,
+          },
+        }),
       };
       this.states.set(check, state);
     }
@@ -346,29 +353,31 @@ export class HealthMonitor
     now: number,
   ): void {
     for (const check of checks) {
-      const { background } = check;
-      if (!background) continue;
       const state = this.states.get(check);
-      if (
-        state?.status.status !== 'passing' ||
-        !isStale(
-          state,
-          {
-            maxStaleness: background.maxStaleness,
-            timeout: check.timing.timeout,
-          },
-          now,
-        )
-      ) {
-        continue;
-      }
-      const since = state.runStartedAt ?? state.lastRunEndedAt ?? now;
-      this.record(
-        check,
-        state,
-        markStale(state.status, staleResult(check, now - since, now)),
-      );
+      if (state) this.expireIfStale(check, state, now);
     }
+  }
+
+  /** Fails a passing background check at once when its results have stopped coming. */
+  private expireIfStale(
+    check: RegisteredCheck,
+    state: CheckState,
+    now: number,
+  ): void {
+    const { staleness } = state;
+    if (
+      !staleness ||
+      state.status.status !== 'passing' ||
+      !isStale(state, staleness, now)
+    ) {
+      return;
+    }
+    const since = state.runStartedAt ?? state.lastRunEndedAt ?? now;
+    this.record(
+      check,
+      state,
+      markStale(state.status, staleResult(check, now - since, now)),
+    );
   }
 
   /** The report of a selection: reused while nothing changed, built at most once per change. */
