@@ -10,9 +10,10 @@ import type { HealthReport } from '../interfaces/check.interface.js';
 import { toHealthRequest } from '../access/health-request.js';
 import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.interface.js';
 import { IETF_CONTENT_TYPE } from './ietf-report.js';
-import { formatReportBody, serializeBody } from './report-body.js';
+import { formatReportBody } from './report-body.js';
 import {
   baseHeaders,
+  errorResponse,
   type HttpResponse,
   JSON_CONTENT_TYPE,
 } from './http-response.js';
@@ -75,11 +76,7 @@ export class HealthResponseFactory {
     message: string,
     extraHeaders: Record<string, string> = {},
   ): HttpResponse {
-    return {
-      status,
-      headers: baseHeaders(extraHeaders),
-      body: serializeBody({ status: 'failure', error: message }),
-    };
+    return errorResponse(status, message, extraHeaders);
   }
 
   private build(report: HealthReport, showDetails: boolean): HttpResponse {

@@ -1,3 +1,5 @@
+import type { ServerResponse } from 'node:http';
+
 /**
  * A body whose `timestamp` is the time of each answer: the serialized report split around the timestamp's
  * value, so that an answer costs one concatenation instead of a serialization.
@@ -22,6 +24,33 @@ export function renderBody(
   nowMs: number = Date.now(),
 ): string {
   return typeof body === 'string' ? body : body.head + nowMs / 1000 + body.tail;
+}
+
+/** A JSON error, `{ "status": "failure", "error": message }`, with the health routes' headers. */
+export function errorResponse(
+  status: number,
+  message: string,
+  extraHeaders: Record<string, string> = {},
+): HttpResponse {
+  return {
+    status,
+    headers: baseHeaders(extraHeaders),
+    body: JSON.stringify({ status: 'failure', error: message }),
+  };
+}
+
+/** Writes a prepared response on a raw Node.js response (the event stream's, which the platform let go of). */
+export function writeRaw(
+  response: ServerResponse,
+  prepared: HttpResponse,
+): void {
+  const body = renderBody(prepared);
+  response.writeHead(prepared.status, [
+    ...prepared.headers.flat(),
+    'Content-Length',
+    String(Buffer.byteLength(body)),
+  ]);
+  response.end(body);
 }
 
 /** The content type and `Cache-Control: no-store`, with the configured headers merged over them. */

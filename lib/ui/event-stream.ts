@@ -8,6 +8,7 @@ import type { HealthHistory } from '../history/health-history.service.js';
 import { toHistoryEntry } from '../history/history-entry.js';
 import type { HealthEvent } from '../interfaces/health-event.interface.js';
 import { presentHistoryEntry } from '../report/presentation.js';
+import { errorResponse, writeRaw } from '../report/http-response.js';
 import { resultPayload, snapshotPayload } from './stream-payloads.js';
 
 /** What the stream reads: the status model's state and events, the history, and the page's settings. */
@@ -94,19 +95,10 @@ export class EventStreamHub {
       this.clients.size >= this.maxClients ||
       this.source.monitor.shuttingDown
     ) {
-      const body = JSON.stringify({
-        status: 'failure',
-        error: this.source.monitor.shuttingDown
-          ? applicationShuttingDown
-          : streamClientsFull(this.maxClients),
-      });
-      response.writeHead(503, {
-        'Content-Type': 'application/json; charset=utf-8',
-        'Cache-Control': 'no-store',
-        'Retry-After': '5',
-        'Content-Length': Buffer.byteLength(body),
-      });
-      response.end(body);
+      const reason = this.source.monitor.shuttingDown
+        ? applicationShuttingDown
+        : streamClientsFull(this.maxClients);
+      writeRaw(response, errorResponse(503, reason, { 'Retry-After': '5' }));
       return;
     }
     const client: StreamClient = { response, showDetails };
@@ -118,9 +110,7 @@ export class EventStreamHub {
     const snapshot = snapshotPayload(
       monitor.snapshot(),
       monitor.overall(),
-      (history?.entries({ showDetails: true }) ?? []).map((entry) =>
-        presentHistoryEntry(entry, showDetails),
-      ),
+      history?.entries({ showDetails }) ?? [],
       title,
       showDetails,
       Date.now(),
