@@ -409,13 +409,13 @@ export const invalidHeaderOption = (
   header: string,
   problem: string,
 ): string =>
-  `Invalid HealthcheckModule option "${option}": the header ${JSON.stringify(header)} ${problem}. ` +
-  `Header names are HTTP tokens; values may not hold CR, LF or other control characters.`;
+  `Invalid HealthcheckModule option "${option}": the header ${JSON.stringify(header)} ${problem}.`;
 
-export const headerNameInvalid = 'is not a valid header name';
+export const headerNameInvalid =
+  'is not a valid header name (header names are HTTP tokens)';
 
 export const headerValueInvalid = (value: string): string =>
-  `has the value ${JSON.stringify(value)}, which HTTP does not allow`;
+  `has the value ${JSON.stringify(value)}, which HTTP does not allow (no CR, LF or other control characters)`;
 
 export const ttlOnBackgroundCheck = (
   where: string,
