@@ -24,12 +24,11 @@ import {
   followEventStream,
   gatedCheck,
   OUTPUT_MARKER,
-  type RawAnswer,
-  rawGet,
   sampleOf,
   type StreamView,
   until,
 } from '../fixtures/parity.fixture.js';
+import { getText, type TextAnswer } from '../fixtures/ui-sse-client.js';
 import { createApp, type Platform, PLATFORMS } from './platforms.js';
 
 /**
@@ -514,7 +513,7 @@ class Harness {
     const passed = (name: string) => checks[name] === 'passing';
 
     // The JSON report, on the app (pull views first: the first read applies staleness).
-    const report = await rawGet(`${this.appUrl}/healthcheck`);
+    const report = await getText(`${this.appUrl}/healthcheck`);
     const body = JSON.parse(report.body) as HealthReport;
     expect({
       code: report.status,
@@ -573,14 +572,14 @@ class Harness {
     // The probe routes.
     const probes: Record<string, number> = {};
     for (const [probe, path] of Object.entries(PROBE_PATHS)) {
-      probes[probe] = (await rawGet(`${this.appUrl}${path}`)).status;
+      probes[probe] = (await getText(`${this.appUrl}${path}`)).status;
     }
     expect(probes).toEqual(expected.probes);
 
     // The health server: the same status, content type and bytes as the app, timestamp aside.
     for (const path of COMPARED_PATHS) {
       const [onApp, onServer] = await Promise.all(
-        [this.appUrl, this.serverUrl].map((base) => rawGet(`${base}${path}`)),
+        [this.appUrl, this.serverUrl].map((base) => getText(`${base}${path}`)),
       );
       expect({ path, ...comparable(onServer) }).toEqual({
         path,
@@ -590,7 +589,7 @@ class Harness {
 
     // The history: the newest change of each check, and of the overall status.
     const { entries } = JSON.parse(
-      (await rawGet(`${this.appUrl}/healthcheck/history`)).body,
+      (await getText(`${this.appUrl}/healthcheck/history`)).body,
     ) as { entries: HealthHistoryEntry[] };
     for (const [name, shown] of Object.entries(checks)) {
       const newest = entries.find(
@@ -694,7 +693,7 @@ class Harness {
 
     // Nothing changed while the views were read: the report still says the same.
     const again = JSON.parse(
-      (await rawGet(`${this.appUrl}/healthcheck`)).body,
+      (await getText(`${this.appUrl}/healthcheck`)).body,
     ) as HealthReport;
     expect(again.results).toEqual(body.results);
 
@@ -702,7 +701,7 @@ class Harness {
     const texts = [report.body, ...this.streams.map((stream) => stream.raw)];
     for (const path of COMPARED_PATHS) {
       for (const base of [this.appUrl, this.serverUrl]) {
-        texts.push((await rawGet(`${base}${path}`)).body);
+        texts.push((await getText(`${base}${path}`)).body);
       }
     }
     if (!this.showDetails) {
@@ -738,7 +737,7 @@ class Harness {
   }
 }
 
-function comparable({ status, headers, body }: RawAnswer) {
+function comparable({ status, headers, body }: TextAnswer) {
   return {
     status,
     contentType: headers['content-type'],

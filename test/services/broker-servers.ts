@@ -298,3 +298,24 @@ export async function runWithTimeout(
   };
   return { passed, output, elapsedMs };
 }
+
+/** Runs the check until `accept` holds for its outcome, each run bounded by `answerMs` (bounded by waitFor). */
+export async function runUntil(
+  check: HealthCheckFunction,
+  accept: (outcome: { passed: boolean; output: unknown }) => boolean,
+  answerMs = 10_000,
+): Promise<{ passed: boolean; output: unknown }> {
+  let last: { passed: boolean; output: unknown } = {
+    passed: false,
+    output: undefined,
+  };
+  await waitFor(
+    'the expected outcome',
+    async () => {
+      last = await runWithTimeout(check, answerMs);
+      return accept(last);
+    },
+    120_000,
+  );
+  return last;
+}

@@ -5,6 +5,7 @@ import { amqp } from '../../lib/ready-checks/brokers/amqp.check.js';
 import { nats } from '../../lib/ready-checks/brokers/nats.check.js';
 import {
   buildCheck,
+  runUntil,
   runWithTimeout,
   startNats,
   startRabbitmq,
@@ -17,24 +18,6 @@ type Check = ReturnType<typeof buildCheck>;
 jest.setTimeout(300_000);
 /** A run's time-out where the run is expected to answer: only a guard against a hang. */
 const ANSWER_MS = 10_000;
-type Outcome = { passed: boolean; output: unknown };
-
-/** Runs the check until `accept` holds for its outcome (bounded by waitFor). */
-async function runUntil(
-  check: Check,
-  accept: (outcome: Outcome) => boolean,
-): Promise<Outcome> {
-  let last: Outcome = { passed: false, output: undefined };
-  await waitFor(
-    'the expected outcome',
-    async () => {
-      last = await runWithTimeout(check, ANSWER_MS);
-      return accept(last);
-    },
-    120_000,
-  );
-  return last;
-}
 
 async function runMany(check: Check, times: number): Promise<number> {
   const started = performance.now();

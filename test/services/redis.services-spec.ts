@@ -2,7 +2,12 @@ import { jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { redis } from '../../lib/ready-checks/redis/redis.check.js';
-import { buildCheck, runWithTimeout, startRedis } from './broker-servers.js';
+import {
+  buildCheck,
+  runUntil,
+  runWithTimeout,
+  startRedis,
+} from './broker-servers.js';
 import { waitFor } from './service-utils.js';
 
 type Server = Awaited<ReturnType<typeof startRedis>>;
@@ -60,23 +65,6 @@ async function connections(server: Server): Promise<string[]> {
   return list
     .split('\n')
     .filter((line) => line.trim() !== '' && !line.includes('cmd=client|list'));
-}
-
-/** Runs the check until `accept` holds for its outcome (bounded by waitFor). */
-async function runUntil(
-  check: ReturnType<typeof buildCheck>,
-  accept: (outcome: { passed: boolean; output: unknown }) => boolean,
-): Promise<{ passed: boolean; output: unknown }> {
-  let last = { passed: false, output: undefined as unknown };
-  await waitFor(
-    'the expected outcome',
-    async () => {
-      last = await runWithTimeout(check, ANSWER_MS);
-      return accept(last);
-    },
-    120_000,
-  );
-  return last;
 }
 
 let server: Server;
