@@ -636,3 +636,23 @@ describe('HealthCheckRunner measurements', () => {
     );
   });
 });
+
+describe('HealthCheckRunner during shutdown', () => {
+  it('runs no check for a report that shutdown fails anyway, and still runs liveness', async () => {
+    const { runner, monitor } = createRunner({ successTtl: 0, failedTtl: 0 });
+    const ready = jest.fn(() => true);
+    const live = jest.fn(() => true);
+    runner.addCheck('db', ready, { tags: ['readiness'] });
+    runner.addCheck('loop', live, { tags: ['liveness'] });
+    await runner.run();
+    monitor.beginShutdown();
+    const readiness = await monitor.current({ tag: 'readiness' });
+    const full = await monitor.current();
+    const liveness = await monitor.current({ tag: 'liveness' });
+    expect(readiness.status).toBe('failure');
+    expect(full.status).toBe('failure');
+    expect(ready).toHaveBeenCalledTimes(1);
+    expect(liveness.status).toBe('success');
+    expect(live).toHaveBeenCalledTimes(2);
+  });
+});
