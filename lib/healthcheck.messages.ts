@@ -232,8 +232,15 @@ export const grpcHealthCheckUnusable =
   'The installed "grpc-health-check" exports no grpc.health.v1.Health service definition ' +
   '(expected `service` with Check, Watch and List); install version 2 or later.';
 
+export const asyncFactoryNotOptions = (described: string): string =>
+  `HealthcheckModule.forRootAsync(): the factory must return an options object (\`{}\` or nothing for the ` +
+  `defaults), but it returned ${described}.`;
+
+/** Longest part of an unknown gRPC service name repeated in the answer. */
+const SHOWN_SERVICE_NAME = 200;
+
 export const grpcUnknownService = (name: string): string =>
-  `No health service is named "${name}": ask for "" (all checks), liveness, readiness, startup, ` +
+  `No health service is named "${name.length > SHOWN_SERVICE_NAME ? `${name.slice(0, SHOWN_SERVICE_NAME)}…` : name}": ask for "" (all checks), liveness, readiness, startup, ` +
   'a check tag or a check name.';
 
 export const grpcWatchFailed = (service: string, message: string): string =>

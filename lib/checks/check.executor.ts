@@ -70,7 +70,7 @@ function safeOutcome(
     }
     return outcome;
   } catch (error) {
-    return { passed: false, output: describeThrown(error) };
+    return { passed: false, output: show(describeThrown(error)) };
   }
 }
 

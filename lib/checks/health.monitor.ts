@@ -1,4 +1,5 @@
 import {
+  type BeforeApplicationShutdown,
   Inject,
   Injectable,
   type OnApplicationBootstrap,
@@ -75,7 +76,10 @@ const MIN_STREAM_REFRESH_MS = 1_000;
  */
 @Injectable()
 export class HealthMonitor
-  implements OnApplicationBootstrap, OnApplicationShutdown
+  implements
+    OnApplicationBootstrap,
+    BeforeApplicationShutdown,
+    OnApplicationShutdown
 {
   private readonly hostname = hostname();
   private readonly states = new Map<RegisteredCheck, CheckState>();
@@ -247,6 +251,14 @@ export class HealthMonitor
     for (const check of this.registry.checks) {
       if (check.background) this.startBackground(check);
     }
+  }
+
+  /**
+   * Once the shutdown delay is over and before Nest closes the HTTP servers: every run under way is abandoned,
+   * so that a request waiting on a hung check answers at once instead of holding the close until its timeout.
+   */
+  beforeApplicationShutdown(): void {
+    this.shutdown.abort(new Error(applicationShuttingDown));
   }
 
   onApplicationShutdown(): void {

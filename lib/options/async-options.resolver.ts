@@ -1,4 +1,8 @@
-import { asyncRouteOptionMismatch } from '../healthcheck.messages.js';
+import {
+  asyncFactoryNotOptions,
+  asyncRouteOptionMismatch,
+} from '../healthcheck.messages.js';
+import { describeValue } from '../serialization/describe-value.js';
 import type {
   HealthcheckModuleAsyncOptions,
   HealthcheckModuleOptions,
@@ -57,6 +61,14 @@ export function resolveAsyncModuleOptions(
   fromFactory: HealthcheckModuleOptions | undefined,
   routes: RouteOptions,
 ): ResolvedHealthcheckOptions {
+  if (
+    fromFactory !== undefined &&
+    (typeof fromFactory !== 'object' ||
+      fromFactory === null ||
+      Array.isArray(fromFactory))
+  ) {
+    throw new Error(asyncFactoryNotOptions(describeValue(fromFactory)));
+  }
   const factory = fromFactory ?? {};
   for (const option of TOP_LEVEL_ONLY) {
     if (factory[option] !== undefined) {

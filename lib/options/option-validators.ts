@@ -33,7 +33,7 @@ export const EXPECTED = {
   status: 'an integer HTTP status between 100 and 599',
   headers: 'an object whose values are strings',
   handler: 'a function (report) => body',
-  path: "a route path such as 'healthcheck' or '/healthcheck'",
+  path: "a route path such as 'healthcheck' or '/health/v1': letters, digits, '.', '_', '~' and '-' between slashes, no route syntax (':', '*', '(', ')') and no '.' or '..' segment",
   boolean: 'true or false',
   name: 'a non-empty string',
   delay: `a number of milliseconds between 0 and ${MAX_TIMER_MS}`,
@@ -190,9 +190,22 @@ export const readHeaders: OptionReader<Record<string, string>> = (
 /** Accepts 'x', '/x' and 'x/' alike and returns the path without surrounding slashes. */
 export const readPath = reader<string>(
   EXPECTED.path,
-  (value) => typeof value === 'string' && !/[\s?#]/.test(value),
+  (value) => typeof value === 'string' && isPlainPath(value),
   (value) => normalizePath(value as string),
 );
+
+/** Segments of a path served the same by Express, Fastify and the health server: no router syntax, no dot segments. */
+const PATH_SEGMENT = /^[A-Za-z0-9._~-]+$/;
+
+function isPlainPath(path: string): boolean {
+  return path
+    .split('/')
+    .filter((segment) => segment !== '')
+    .every(
+      (segment) =>
+        PATH_SEGMENT.test(segment) && segment !== '.' && segment !== '..',
+    );
+}
 
 export function readOptionalFunction<T extends (...args: never[]) => unknown>(
   value: unknown,

@@ -1,5 +1,6 @@
 import { Injectable, type CanActivate } from '@nestjs/common';
 import {
+  asyncFactoryNotOptions,
   asyncRouteOptionMismatch,
   routeCollision,
 } from '../../lib/healthcheck.messages.js';
@@ -143,6 +144,23 @@ describe('resolveRouteOptions', () => {
 });
 
 describe('resolveAsyncModuleOptions', () => {
+  it.each([
+    [null, 'null'],
+    [[], 'an array of length 0 ([])'],
+    [5, 'the number 5'],
+    ['path', "the string 'path'"],
+  ])(
+    'refuses a factory that returns %p instead of an options object',
+    (fromFactory, described) => {
+      expect(() =>
+        resolveAsyncModuleOptions(
+          fromFactory as never,
+          resolveRouteOptions({}),
+        ),
+      ).toThrow(asyncFactoryNotOptions(described));
+    },
+  );
+
   it.each([
     ['guards', { guards: [AllowAll] }],
     ['swagger', { swagger: false }],

@@ -656,3 +656,35 @@ describe('HealthCheckRunner during shutdown', () => {
     expect(live).toHaveBeenCalledTimes(2);
   });
 });
+
+describe('HealthCheckRunner with values whose reading throws a secret', () => {
+  it('scrubs the thrown text like any output', async () => {
+    const { runner } = createRunner();
+    runner.addCheck('db', () => ({
+      passed: true,
+      get output(): string {
+        throw new Error('connect postgres://app:pw-getter1@db/shop failed');
+      },
+    }));
+    const report = await runner.run();
+    expect(report.results[0].passed).toBe(false);
+    expect(JSON.stringify(report)).not.toContain('pw-getter1');
+    expect(report.results[0].output).toContain('postgres://app:');
+  });
+});
+
+describe('HealthCheckRunner at the end of the shutdown delay', () => {
+  it('abandons a run under way, so that a request waiting on a hung check is answered at once', async () => {
+    const { runner, monitor } = createRunner({ timeout: 60_000 });
+    runner.addCheck('hung', () => new Promise<boolean>(() => undefined));
+    const waiting = runner.run();
+    monitor.beginShutdown();
+    monitor.beforeApplicationShutdown();
+    const report = await waiting;
+    expect(report.results[0]).toMatchObject({
+      checker: 'hung',
+      passed: false,
+      output: expect.stringContaining('aborted'),
+    });
+  });
+});

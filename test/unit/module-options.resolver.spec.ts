@@ -8,6 +8,7 @@ import {
   unknownOption,
 } from '../../lib/healthcheck.messages.js';
 import { HealthcheckModule } from '../../lib/index.js';
+import { EXPECTED } from '../../lib/options/option-validators.js';
 import {
   MODULE_OPTION_KEYS,
   resolveModuleOptions,
@@ -53,6 +54,22 @@ describe('resolveModuleOptions', () => {
     'accepts the path %p',
     (path) => {
       expect(resolveModuleOptions({ path }).path).toBe('healthcheck');
+    },
+  );
+
+  it.each([':id', '*', 'health/(.*)', '../x', 'a/./b', 'a/../b', 'héalth'])(
+    'refuses the path %p: route syntax and dot segments would differ between the routers',
+    (path) => {
+      expect(() => resolveModuleOptions({ path })).toThrow(
+        invalidOption('path', EXPECTED.path, `the string '${path}'`),
+      );
+    },
+  );
+
+  it.each(['health/v1', 'status.json', '_internal/health-check~1'])(
+    'accepts the plain path %p',
+    (path) => {
+      expect(resolveModuleOptions({ path }).path).toBe(path);
     },
   );
 
@@ -126,12 +143,7 @@ describe('resolveModuleOptions', () => {
       'an object whose values are strings',
       "an object { 'X-Count': 1 }",
     ],
-    [
-      'path',
-      'health check',
-      "a route path such as 'healthcheck' or '/healthcheck'",
-      "the string 'health check'",
-    ],
+    ['path', 'health check', EXPECTED.path, "the string 'health check'"],
   ])('rejects %s = %p with a clear message', (option, value, expected, got) => {
     expect(() => resolveModuleOptions({ [option]: value })).toThrow(
       invalidOption(option, expected, got),
