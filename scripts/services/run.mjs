@@ -11,6 +11,13 @@ const SERVERS = [
   { pkg: 'redis-server', present: () => onPath('redis-server') },
   { pkg: 'rabbitmq-server', present: () => onPath('rabbitmq-server') },
   { pkg: 'nats-server', present: () => onPath('nats-server') },
+  { pkg: 'memcached', present: () => onPath('memcached') },
+  { pkg: 'mosquitto', present: () => onPath('mosquitto') },
+  { pkg: 'etcd-server', present: () => onPath('etcd') },
+  { pkg: 'slapd', present: () => onPath('slapd') },
+  { pkg: 'ldap-utils', present: () => onPath('ldapsearch') },
+  { pkg: 'opensmtpd', present: () => onPath('smtpd') },
+  { pkg: 'openssl', present: () => onPath('openssl') },
 ];
 
 const SEARCH_PATH = [
