@@ -1,0 +1,291 @@
+// The probe command's logic: argument parsing and the one-line summary are pure functions; `probe` is the only
+// I/O. Plain ES module with no dependency beyond Node.js, so it starts fast in images without curl or wget.
+import { Buffer } from 'node:buffer';
+import { request as httpRequest } from 'node:http';
+import { clearTimeout, setTimeout } from 'node:timers';
+import { URL } from 'node:url';
+
+export const COMMAND_NAME = 'nestjs-healthcheck-probe';
+export const DEFAULT_TIMEOUT_MS = 2_000;
+/** Longest timeout a Node.js timer can hold. */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+/** Bytes of the body read at most; a longer body is left unread and only its status counts. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** Exit codes: a 2xx answer, anything else, and a command line that cannot be used. */
+export const EXIT_HEALTHY = 0;
+export const EXIT_UNHEALTHY = 1;
+export const EXIT_USAGE = 2;
+/** Failed check names listed at most, and characters of each name shown at most. */
+const MAX_NAMES = 10;
+const MAX_NAME_LENGTH = 80;
+
+export const USAGE = `usage: ${COMMAND_NAME} URL [--timeout MS]
+
+Requests URL (http: or https:) once, on a fresh connection, and exits 0 for a 2xx answer, 1 for any other
+answer or none within the timeout (default ${DEFAULT_TIMEOUT_MS} ms), 2 for a command line it cannot use.
+Prints one line: the status and the names of the checks that failed.`;
+
+/**
+ * Reads the command line: one http(s) URL and an optional `--timeout MS` (or `--timeout=MS`), a whole number of
+ * milliseconds from 1 to 2147483647. Answers `{ help: true }` for `-h`/`--help`, or `{ error }` with the reason.
+ */
+export function parseProbeArguments(args) {
+  let target;
+  let timeoutText;
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index];
+    if (arg === '-h' || arg === '--help') return { help: true };
+    if (arg === '--timeout') {
+      if (index + 1 >= args.length) return { error: '--timeout needs a value' };
+      if (timeoutText !== undefined) return { error: '--timeout given twice' };
+      timeoutText = args[++index];
+    } else if (arg.startsWith('--timeout=')) {
+      if (timeoutText !== undefined) return { error: '--timeout given twice' };
+      timeoutText = arg.slice('--timeout='.length);
+    } else if (arg.startsWith('-')) {
+      return { error: `unknown option ${printable(arg)}` };
+    } else if (target !== undefined) {
+      return { error: 'give one URL' };
+    } else {
+      target = arg;
+    }
+  }
+  if (target === undefined) return { error: 'a URL is needed' };
+  let url;
+  try {
+    url = new URL(target);
+  } catch {
+    return { error: `not a URL: ${printable(target)}` };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return {
+      error: `only http: and https: URLs, not ${printable(url.protocol)}`,
+    };
+  }
+  const timeoutMs =
+    timeoutText === undefined ? DEFAULT_TIMEOUT_MS : parseTimeout(timeoutText);
+  if (timeoutMs === undefined) {
+    return {
+      error: `--timeout takes milliseconds from 1 to ${MAX_TIMEOUT_MS}, not ${printable(timeoutText)}`,
+    };
+  }
+  return { url, timeoutMs };
+}
+
+function parseTimeout(text) {
+  if (!/^\d{1,10}$/.test(text)) return undefined;
+  const value = Number(text);
+  return value >= 1 && value <= MAX_TIMEOUT_MS ? value : undefined;
+}
+
+/**
+ * Names of the failed checks in a body, or undefined when the body is not a health report: this module's JSON
+ * report (`results` of `{ checker, passed }`) or the IETF `application/health+json` format (`checks` whose
+ * entries have a `status`; `warn` and `fail` count as failed). Reads names only, never outputs.
+ */
+export function failedCheckNames(contentType, body) {
+  if (!/json/i.test(contentType ?? '')) return undefined;
+  let parsed;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(parsed)) return undefined;
+  if (Array.isArray(parsed.results)) {
+    const results = parsed.results.filter(
+      (result) =>
+        isObject(result) &&
+        typeof result.checker === 'string' &&
+        typeof result.passed === 'boolean',
+    );
+    if (results.length !== parsed.results.length) return undefined;
+    return results
+      .filter((result) => !result.passed)
+      .map((result) => result.checker);
+  }
+  if (isObject(parsed.checks) && typeof parsed.status === 'string') {
+    return Object.entries(parsed.checks)
+      .filter(
+        ([, entries]) =>
+          Array.isArray(entries) &&
+          entries.some(
+            (entry) => isObject(entry) && IETF_FAILED.has(entry.status),
+          ),
+      )
+      .map(([name]) => name);
+  }
+  return undefined;
+}
+
+/** The draft's failing statuses and their aliases. */
+const IETF_FAILED = new Set(['fail', 'warn', 'error', 'down']);
+
+/**
+ * The one line printed for an answer: `healthy` or `unhealthy`, the status, and the failed checks' names when
+ * the body is a health report (on a 2xx answer these are non-critical checks: the report is degraded).
+ */
+export function summarizeAnswer({ status, contentType, body, truncated }) {
+  const verdict = isHealthyStatus(status) ? 'healthy' : 'unhealthy';
+  let line = `${verdict}: HTTP ${status}`;
+  const failed = truncated ? undefined : failedCheckNames(contentType, body);
+  if (failed && failed.length > 0) {
+    const label = isHealthyStatus(status)
+      ? 'degraded, failed non-critical checks'
+      : 'failed checks';
+    line += `, ${label}: ${listNames(failed)}`;
+  }
+  if (status >= 300 && status < 400) line += ' (redirects are not followed)';
+  if (truncated) line += `, body over ${MAX_BODY_BYTES} bytes left unread`;
+  return line;
+}
+
+/** The line printed when no answer came: the reason in a few words and the error code, never a body. */
+export function summarizeFailure(error) {
+  return `unhealthy: ${describeFailure(error)}`;
+}
+
+/** The line printed when the timeout ends the request. */
+export function summarizeTimeout(timeoutMs, status) {
+  return status === undefined
+    ? `unhealthy: no answer within ${timeoutMs} ms`
+    : `unhealthy: HTTP ${status} but the body did not end within ${timeoutMs} ms`;
+}
+
+/** The line printed when the connection closes before the body ends. */
+export function summarizeCutOff(status) {
+  return `unhealthy: HTTP ${status} but the connection closed before the body ended`;
+}
+
+export function isHealthyStatus(status) {
+  return status >= 200 && status < 300;
+}
+
+const REASONS = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection closed',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  EADDRNOTAVAIL: 'address not available',
+  HPE_INVALID_CONSTANT: 'not an HTTP answer',
+};
+
+function describeFailure(error) {
+  const code = typeof error?.code === 'string' ? error.code : undefined;
+  if (code === undefined) return 'request failed';
+  if (REASONS[code]) return `${REASONS[code]} (${code})`;
+  if (code.startsWith('HPE_')) return `not a valid HTTP answer (${code})`;
+  if (/CERT|TLS|SSL/.test(code)) return `TLS failed (${printable(code)})`;
+  return `request failed (${printable(code)})`;
+}
+
+function listNames(names) {
+  const shown = names.slice(0, MAX_NAMES).map(printable);
+  const more = names.length - shown.length;
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+}
+
+/** A text safe on one line of a log: control characters replaced, cut to a readable length. */
+function printable(text) {
+  // eslint-disable-next-line no-control-regex
+  const clean = String(text).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return clean.length > MAX_NAME_LENGTH
+    ? `${clean.slice(0, MAX_NAME_LENGTH)}…`
+    : clean;
+}
+
+function isObject(value) {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Requests `url` once on a connection of its own (no agent, no keep-alive) and answers the exit code and the
+ * line to print. `timeoutMs` bounds everything: connecting, the headers and the body. The socket is destroyed
+ * at the end, whatever the outcome.
+ */
+export async function probe(url, timeoutMs) {
+  const request =
+    url.protocol === 'https:'
+      ? (await import('node:https')).request
+      : httpRequest;
+  return new Promise((resolve) => {
+    let status;
+    let req;
+    let res;
+    let settled = false;
+    const timer = setTimeout(
+      () => finish(EXIT_UNHEALTHY, summarizeTimeout(timeoutMs, status)),
+      timeoutMs,
+    );
+    function finish(exitCode, line) {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      res?.destroy();
+      req?.destroy();
+      resolve({ exitCode, line });
+    }
+    req = request(url, {
+      method: 'GET',
+      agent: false,
+      headers: {
+        accept: 'application/json, application/health+json',
+        'user-agent': COMMAND_NAME,
+        connection: 'close',
+      },
+    });
+    req.on('error', (error) => finish(EXIT_UNHEALTHY, summarizeFailure(error)));
+    req.on('response', (response) => {
+      res = response;
+      status = response.statusCode ?? 0;
+      const chunks = [];
+      let size = 0;
+      const answer = (truncated) =>
+        finish(
+          isHealthyStatus(status) ? EXIT_HEALTHY : EXIT_UNHEALTHY,
+          summarizeAnswer({
+            status,
+            contentType: response.headers['content-type'],
+            body: truncated ? '' : Buffer.concat(chunks).toString('utf8'),
+            truncated,
+          }),
+        );
+      response.on('data', (chunk) => {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) answer(true);
+        else chunks.push(chunk);
+      });
+      response.on('end', () => answer(false));
+      response.on('error', (error) =>
+        finish(EXIT_UNHEALTHY, summarizeFailure(error)),
+      );
+      response.on('close', () =>
+        finish(EXIT_UNHEALTHY, summarizeCutOff(status)),
+      );
+    });
+    req.end();
+  });
+}
+
+/**
+ * The whole command: answers the exit code, the line and the stream to print it on (usage errors go to stderr,
+ * with the usage).
+ */
+export async function runProbeCommand(args) {
+  const parsed = parseProbeArguments(args);
+  if (parsed.help) {
+    return { exitCode: EXIT_HEALTHY, line: USAGE, stream: 'stdout' };
+  }
+  if (parsed.error !== undefined) {
+    return {
+      exitCode: EXIT_USAGE,
+      line: `${COMMAND_NAME}: ${parsed.error}\n${USAGE}`,
+      stream: 'stderr',
+    };
+  }
+  const { exitCode, line } = await probe(parsed.url, parsed.timeoutMs);
+  return { exitCode, line, stream: 'stdout' };
+}
