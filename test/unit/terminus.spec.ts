@@ -289,3 +289,20 @@ describe('fromTerminus through the executor', () => {
     expect(typeof outcome === 'object' && 'passed' in outcome).toBe(true);
   });
 });
+
+describe('@nestjs/terminus stays optional', () => {
+  it('no file of lib/ imports it, not even its types (the public .d.ts names no terminus type)', async () => {
+    const { readdir, readFile } = await import('node:fs/promises');
+    const files = (await readdir('lib', { recursive: true })).filter((file) =>
+      file.endsWith('.ts'),
+    );
+    expect(files).toContain('terminus/from-terminus.ts');
+    for (const file of files) {
+      const source = await readFile(`lib/${file}`, 'utf8');
+      expect({
+        file,
+        imports: /['"]@nestjs\/terminus['"/]/.test(source),
+      }).toEqual({ file, imports: false });
+    }
+  });
+});
