@@ -10,8 +10,8 @@ export declare const USAGE: string;
 
 export type ProbeArguments =
   | { url: URL; timeoutMs: number; help?: undefined; error?: undefined }
-  | { help: true; error?: undefined }
-  | { error: string; help?: undefined };
+  | { help: true; url?: undefined; timeoutMs?: undefined; error?: undefined }
+  | { error: string; url?: undefined; timeoutMs?: undefined; help?: undefined };
 
 export interface ProbeAnswer {
   status: number;
