@@ -29,13 +29,15 @@ export async function verify(
   const health = await fetch(`${url}/healthcheck`);
   const report = (await health.json()) as {
     status: string;
-    results: Array<{ checker: string }>;
+    results: Array<{ checker: string; output: unknown }>;
   };
   const names = report.results.map((result) => result.checker).join(',');
+  const queue = JSON.stringify(report.results[2]?.output);
   if (
     health.status !== 200 ||
     report.status !== 'success' ||
-    names !== 'redisAvailable,redis_latency'
+    names !== 'redisAvailable,redis_latency,queue' ||
+    queue !== '{"queue":{"status":"up","depth":0}}'
   ) {
     throw new Error(
       `/healthcheck answered ${health.status}: ${JSON.stringify(report)}`,
