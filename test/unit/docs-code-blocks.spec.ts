@@ -210,7 +210,12 @@ describe('code blocks of the README and docs/', () => {
         try {
           JSON.parse(block.code);
         } catch (thrown) {
-          error = `${block.file}:${block.firstLine}: ${(thrown as Error).message}`;
+          const message = (thrown as Error).message;
+          const position = /position (\d+)/.exec(message);
+          const line = position
+            ? block.code.slice(0, Number(position[1])).split('\n').length - 1
+            : 0;
+          error = `${block.file}:${block.firstLine + line}: ${message}`;
         }
         expect(error).toBe('');
       },
