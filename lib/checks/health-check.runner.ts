@@ -8,6 +8,8 @@ import type {
 import type { EnvSectionSource } from '../interfaces/environment.interface.js';
 import type {
   CheckSnapshot,
+  DrainOptions,
+  DrainState,
   HealthEventListener,
 } from '../interfaces/health-event.interface.js';
 import { CheckRegistry } from './check.registry.js';
@@ -37,9 +39,33 @@ export class HealthCheckRunner {
     return this.monitor.snapshot();
   }
 
-  /** Calls `listener` with every new result, status change and the start of shutdown; returns the unsubscribe. */
+  /**
+   * Calls `listener` with every new result, status change, drain change and the start of shutdown; returns the
+   * unsubscribe.
+   */
   subscribe(listener: HealthEventListener): () => void {
     return this.monitor.subscribe(listener);
+  }
+
+  /**
+   * Takes this instance out of rotation without stopping it: readiness, the full report, custom groups and gRPC
+   * (but liveness and startup) fail with a `drain` result, while the checks keep running and showing their
+   * results. Ends by itself after `forMs` ms (no end without it), or at `undrain()`; a second call replaces
+   * the drain. `reason` is shown only to callers that see details. Throws on invalid options; changes nothing
+   * once shutdown has begun.
+   */
+  drain(options?: DrainOptions): void {
+    this.monitor.drain(options);
+  }
+
+  /** Ends the drain at once; does nothing when there is none. */
+  undrain(): void {
+    this.monitor.undrain();
+  }
+
+  /** The drain under way (`reason`, `until` as an ISO time), or undefined. */
+  drainState(): DrainState | undefined {
+    return this.monitor.drainState();
   }
 
   /** Registers a check by hand, like the Python library's `add_check`; `options` override the module's. */

@@ -21,6 +21,8 @@ import type {
 import type { EnvSectionSource } from '../interfaces/environment.interface.js';
 import type {
   CheckSnapshot,
+  DrainOptions,
+  DrainState,
   HealthEventListener,
 } from '../interfaces/health-event.interface.js';
 import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.interface.js';
@@ -33,6 +35,7 @@ import {
   observeRun,
   pendingStatus,
 } from '../status/check-status.js';
+import { type Drain, drainIsOver, startDrain } from '../status/drain.js';
 import { overallOf, type OverallState } from '../status/overall-status.js';
 import {
   executeCheck,
@@ -63,7 +66,10 @@ interface CheckState {
   staleness?: { maxStaleness: number; timeout: number };
 }
 
-/** Probe groups whose report does not fail when shutdown begins: a pod shutting down is still alive and started. */
+/**
+ * Probe groups whose report does not fail when shutdown begins or while the pod is drained: a pod out of
+ * rotation is still alive and started.
+ */
 const KEPT_THROUGH_SHUTDOWN = new Set(['liveness', 'startup']);
 
 /** Milliseconds between two refreshes of an expired on-demand check made for the event stream. */
@@ -72,7 +78,7 @@ const MIN_STREAM_REFRESH_MS = 1_000;
 /**
  * Runs the checks and keeps the one status every view reads: it schedules runs (on demand or in the background),
  * caches results, feeds each through the status model (first result as it is, thresholds, staleness), decides the
- * reports (shutdown included) and tells the views of every change. Internal: users have HealthCheckRunner.
+ * reports (drain and shutdown included) and tells the views of every change. Internal: users have HealthCheckRunner.
  */
 @Injectable()
 export class HealthMonitor
@@ -93,6 +99,9 @@ export class HealthMonitor
   private bootstrapped = false;
   private shutdownResult?: HealthCheckResult;
   private startupPassed?: HealthReport;
+  /** The drain under way, if any; its timer ends it when its time is up. */
+  private drained?: Drain;
+  private drainTimer?: ReturnType<typeof setTimeout>;
 
   constructor(
     private readonly registry: CheckRegistry,
@@ -144,6 +153,7 @@ export class HealthMonitor
     }
     const checks = this.registry.select(selection);
     const now = Date.now();
+    if (this.drained !== undefined) this.endDrainIfOver(now);
     const runs =
       !this.shuttingDown || KEPT_THROUGH_SHUTDOWN.has(selection?.tag ?? '');
     let pending: Promise<void>[] | undefined;
@@ -168,7 +178,9 @@ export class HealthMonitor
       return this.startupPassed;
     }
     const checks = this.registry.select(selection);
-    this.applyStaleness(checks, Date.now());
+    const now = Date.now();
+    if (this.drained !== undefined) this.endDrainIfOver(now);
+    this.applyStaleness(checks, now);
     return this.reportFor(selection, checks);
   }
 
@@ -189,10 +201,47 @@ export class HealthMonitor
     });
   }
 
-  /** The overall status of every check's shown result, shutdown included: what the full report says. */
+  /** The overall status of every check's shown result, shutdown and drain included: what the full report says. */
   overall(): OverallState {
-    this.applyStaleness(this.registry.checks, Date.now());
+    const now = Date.now();
+    if (this.drained !== undefined) this.endDrainIfOver(now);
+    this.applyStaleness(this.registry.checks, now);
     return this.currentOverall();
+  }
+
+  /** The drain under way (its reason and end), or undefined; always undefined once shutdown has begun. */
+  drainState(): DrainState | undefined {
+    if (this.drained !== undefined) this.endDrainIfOver(Date.now());
+    return this.drained?.state;
+  }
+
+  /**
+   * Takes the application out of rotation without stopping it (see HealthCheckRunner.drain); a drain under way
+   * is replaced. Throws on invalid options. Changes nothing once shutdown has begun: shutdown wins.
+   */
+  drain(options?: DrainOptions): void {
+    const now = Date.now();
+    const next = startDrain(options, now, (text) =>
+      String(this.scrubOutput(text)),
+    );
+    if (this.shuttingDown) return;
+    clearTimeout(this.drainTimer);
+    this.drainTimer = undefined;
+    const previous = this.drained?.state;
+    this.drained = next;
+    if (next.endsAt !== undefined) {
+      const drain = next;
+      this.drainTimer = setTimeout(() => {
+        if (this.drained === drain) this.endDrain();
+      }, next.endsAt - now);
+      this.drainTimer.unref?.();
+    }
+    this.drainChanged(previous, next.state);
+  }
+
+  /** Ends the drain under way at once; does nothing when there is none. */
+  undrain(): void {
+    if (this.drained !== undefined) this.endDrain();
   }
 
   /** Adds a report section (see HealthCheckRunner.addSection). */
@@ -219,6 +268,10 @@ export class HealthMonitor
       readinessShuttingDown,
       now,
     );
+    // Shutdown supersedes the drain: it is dropped without a drain event, and its timer can undo nothing.
+    clearTimeout(this.drainTimer);
+    this.drainTimer = undefined;
+    this.drained = undefined;
     this.reports.invalidate();
     this.tracker.overallStatus(this.settledOverall());
     this.events.emit({ type: 'shutdown' });
@@ -232,6 +285,7 @@ export class HealthMonitor
   refreshExpired(): void {
     if (this.shuttingDown) return;
     const now = Date.now();
+    if (this.drained !== undefined) this.endDrainIfOver(now);
     this.applyStaleness(this.registry.checks, now);
     for (const check of this.registry.checks) {
       const state = this.states.get(check);
@@ -264,6 +318,8 @@ export class HealthMonitor
   onApplicationShutdown(): void {
     this.shutdown.abort(new Error(applicationShuttingDown));
     for (const state of this.states.values()) clearTimeout(state.timer);
+    clearTimeout(this.drainTimer);
+    this.drainTimer = undefined;
   }
 
   private stateOf(check: RegisteredCheck): CheckState {
@@ -322,7 +378,36 @@ export class HealthMonitor
   }
 
   private currentOverall(): OverallState {
-    return overallOf(this.shownResults(true), this.shuttingDown);
+    return overallOf(this.shownResults(true), this.outOfRotation);
+  }
+
+  /** Shutdown has begun or a drain is under way: every report but liveness and startup fails. */
+  private get outOfRotation(): boolean {
+    return this.shuttingDown || this.drained !== undefined;
+  }
+
+  /** Ends the drain when its time is up, for a read that comes before its timer (a clock moved by a test). */
+  private endDrainIfOver(now: number): void {
+    if (drainIsOver(this.drained!, now)) this.endDrain();
+  }
+
+  private endDrain(): void {
+    clearTimeout(this.drainTimer);
+    this.drainTimer = undefined;
+    const previous = this.drained?.state;
+    this.drained = undefined;
+    this.drainChanged(previous, undefined);
+  }
+
+  /** Every view hears of a drain's start, replacement or end at once, then of the overall flip it makes. */
+  private drainChanged(
+    previous: DrainState | undefined,
+    current: DrainState | undefined,
+  ): void {
+    this.reports.invalidate();
+    this.tracker.drainChanged(current);
+    this.events.emit({ type: 'drain', previous, current });
+    this.tracker.overallStatus(this.settledOverall());
   }
 
   /**
@@ -331,7 +416,7 @@ export class HealthMonitor
    * A check added after bootstrap is not starting up: its pending result counts, as in every other view.
    */
   private settledOverall(): OverallState['status'] {
-    return overallOf(this.shownResults(false), this.shuttingDown).status;
+    return overallOf(this.shownResults(false), this.outOfRotation).status;
   }
 
   private *shownResults(withPending: boolean): Generator<HealthCheckResult> {
@@ -407,11 +492,12 @@ export class HealthMonitor
       const result = this.states.get(check)?.status.shown;
       if (result) results.push(result);
     }
+    const outOfRotationResult = this.shutdownResult ?? this.drained?.result;
     if (
-      this.shutdownResult &&
+      outOfRotationResult &&
       !KEPT_THROUGH_SHUTDOWN.has(selection?.tag ?? '')
     ) {
-      results.push(this.shutdownResult);
+      results.push(outOfRotationResult);
     }
     if (key !== '' || this.sections.size === 0) {
       const report = assembleReport(this.hostname, results, now);

@@ -3,12 +3,15 @@ import { LOGGER_CONTEXT } from '../healthcheck.constants.js';
 import {
   checkRecovered,
   checkStartedFailing,
+  drainEnded,
+  drainStarted,
   statusListenerFailed,
 } from '../healthcheck.messages.js';
 import type {
   HealthCheckResult,
   HealthReport,
 } from '../interfaces/check.interface.js';
+import type { DrainState } from '../interfaces/health-event.interface.js';
 import type {
   HealthStatusChange,
   HealthStatusListener,
@@ -17,7 +20,7 @@ import { describeThrown } from './describe-thrown.js';
 
 /**
  * Notices when a check or the overall status flips between passing and failing, logs it once and tells the
- * `onStatusChange` listener. A check's first result is a change only when it fails; the overall status starts
+ * `onStatusChange` listener; logs a drain's start and end. A check's first result is a change only when it fails; the overall status starts
  * as a success.
  */
 export class StatusChangeTracker {
@@ -43,6 +46,15 @@ export class StatusChangeTracker {
     if (previous === current) return;
     this.overall = current;
     this.notify({ type: 'overall', previous, current });
+  }
+
+  /**
+   * A drain started, was replaced or ended: logged once. `onStatusChange` hears of the overall flip it makes
+   * (its change type stays `check` | `overall`); subscribers get the drain event itself from the monitor.
+   */
+  drainChanged(current: DrainState | undefined): void {
+    if (current) this.logger.warn(drainStarted(current.reason, current.until));
+    else this.logger.log(drainEnded);
   }
 
   private notify(change: HealthStatusChange): void {

@@ -51,7 +51,7 @@ function selectionOf(target: HealthTarget) {
 
 /**
  * A check's service is UNKNOWN until the check has a result, then SERVING while it passes (a non-critical one
- * included) and the report of it does not fail (shutdown). Any other service follows its report's status.
+ * included) and the report of it does not fail (shutdown, drain). Any other service follows its report's status.
  */
 function servingStatusOf(
   target: HealthTarget,

@@ -6,7 +6,7 @@ import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.
 import { type HealthHistoryEntry, toHistoryEntry } from './history-entry.js';
 import { RingBuffer } from './ring-buffer.js';
 
-/** Keeps the latest status changes of every check and of the overall status, up to `history.size`. */
+/** Keeps the latest status changes of every check and of the overall status, and drains, up to `history.size`. */
 @Injectable()
 export class HealthHistory implements OnApplicationShutdown {
   private readonly ring: RingBuffer<HealthHistoryEntry>;
@@ -20,7 +20,11 @@ export class HealthHistory implements OnApplicationShutdown {
     this.ring = new RingBuffer(options.history?.size ?? 0);
     if (!options.history) return;
     this.unsubscribe = monitor.subscribe((event) => {
-      if (event.type === 'check' || event.type === 'overall') {
+      if (
+        event.type === 'check' ||
+        event.type === 'overall' ||
+        event.type === 'drain'
+      ) {
         this.ring.push(toHistoryEntry(event, Date.now()));
       }
     });

@@ -62,6 +62,7 @@ export class HealthMetrics implements OnModuleInit, OnApplicationShutdown {
       checks: this.monitor.snapshot(),
       overall: this.monitor.overall(),
       changes: this.changes,
+      drained: this.monitor.drainState() !== undefined,
     });
     for (const definition of METRIC_DEFINITIONS) {
       const metric = metricIn(

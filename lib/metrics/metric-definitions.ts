@@ -9,6 +9,8 @@ export interface MetricsState {
   overall: OverallState;
   /** Status flips per check since start. */
   changes: ReadonlyMap<string, number>;
+  /** A drain is under way (HealthCheckRunner.drain). */
+  drained: boolean;
 }
 
 /** One sample of a metric. */
@@ -91,6 +93,13 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     help: 'Overall health is up but a non-critical check is failing: 1, else 0.',
     labelNames: [],
     samples: (state) => [{ labels: {}, value: state.overall.degraded ? 1 : 0 }],
+  },
+  {
+    suffix: 'drained',
+    type: 'gauge',
+    help: 'Taken out of rotation with HealthCheckRunner.drain() (readiness fails, checks still run): 1, else 0.',
+    labelNames: [],
+    samples: (state) => [{ labels: {}, value: state.drained ? 1 : 0 }],
   },
 ];
 

@@ -10,7 +10,7 @@ export type ProbeName = 'liveness' | 'readiness' | 'startup';
 
 /**
  * The Kubernetes probes: the reports of their groups, as the status model decides them (readiness fails once
- * shutdown begins, startup stays passed once it has passed). Holds the shutdown for `shutdownDelay`.
+ * shutdown begins and while drained, startup stays passed once it has passed). Holds the shutdown for `shutdownDelay`.
  */
 @Injectable()
 export class ProbeService implements OnModuleDestroy {

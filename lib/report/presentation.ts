@@ -1,4 +1,5 @@
 import type { HealthHistoryEntry } from '../history/history-entry.js';
+import type { DrainState } from '../interfaces/health-event.interface.js';
 import type {
   HealthCheckResult,
   HealthReport,
@@ -7,7 +8,8 @@ import type {
 /**
  * What an audience may see, decided here and nowhere else. With details, everything (outputs are scrubbed when
  * a result is made). Without details, a check's name, outcome, criticality and runbook only: no output in any
- * form (no `output`, no measurement, no output held by a threshold).
+ * form (no `output`, no measurement, no output held by a threshold). A drain's reason and end are its result's
+ * output: hidden alike.
  */
 export function presentResult(
   result: HealthCheckResult,
@@ -38,13 +40,31 @@ export function presentReport(
   };
 }
 
-/** A history entry for an audience: without the check's output when details are hidden. */
+/**
+ * A history entry for an audience: without the check's output, or the drain's reason and end, when details are
+ * hidden (a drain's output in the report is hidden alike, so every view tells the same audience the same).
+ */
 export function presentHistoryEntry(
   entry: HealthHistoryEntry,
   showDetails: boolean,
 ): HealthHistoryEntry {
-  if (showDetails || !('output' in entry)) return entry;
+  if (
+    showDetails ||
+    !('output' in entry || 'reason' in entry || 'until' in entry)
+  ) {
+    return entry;
+  }
   const shown = { ...entry };
   delete shown.output;
+  delete shown.reason;
+  delete shown.until;
   return shown;
+}
+
+/** The drain under way for an audience: its reason and end only with details (as its result's output). */
+export function presentDrain(
+  drain: DrainState,
+  showDetails: boolean,
+): DrainState {
+  return showDetails ? drain : {};
 }

@@ -9,13 +9,14 @@ export interface OverallState {
 
 /**
  * The overall status of shown results, as every view reports it: a failure when a critical check is failing or
- * pending, or when `shuttingDown`; a success marked degraded when only non-critical checks are failing.
+ * pending, or when the application is out of rotation (shutting down or drained); a success marked degraded when
+ * only non-critical checks are failing.
  */
 export function overallOf(
   results: Iterable<HealthCheckResult>,
-  shuttingDown = false,
+  outOfRotation = false,
 ): OverallState {
-  let critical = shuttingDown;
+  let critical = outOfRotation;
   let degraded = false;
   for (const result of results) {
     if (result.passed) continue;

@@ -3,11 +3,11 @@
 
 /** CSP source of the page's inline script. */
 export const DASHBOARD_SCRIPT_HASH =
-  "'sha256-q0+YwokSHB8ArSvNUwN6+rpXJul5gEfUjuVRqQQxU24='";
+  "'sha256-JX2WRJOoZyMul6grnd77468mUPrU0OsPNXw57iB8jEw='";
 
 /** CSP source of the page's inline style. */
 export const DASHBOARD_STYLE_HASH =
-  "'sha256-K+mQRW9HmOI/LkOX5ggZjr6CEZ/dMD+Xqzg2q+LvueY='";
+  "'sha256-GZcjY0HmdfPC74pbZltj85DKBwK4x5zBTQXtpVgtXSI='";
 
 /** The dashboard page, one self-contained document. */
 export const DASHBOARD_HTML = `<!doctype html>
@@ -125,6 +125,15 @@ export const DASHBOARD_HTML = `<!doctype html>
       }
       .connection[data-state='lost'] .dot {
         background: var(--warn);
+      }
+      .drain {
+        margin: 0 0 12px;
+        padding: 10px 14px;
+        border: 1px solid var(--warn);
+        border-radius: 10px;
+        background: var(--warn-soft);
+        color: var(--text);
+        font-weight: 600;
       }
       .overall {
         display: flex;
@@ -417,6 +426,7 @@ export const DASHBOARD_HTML = `<!doctype html>
         </p>
       </header>
       <main>
+        <p class="drain" id="drain" role="status" hidden></p>
         <section
           class="overall"
           id="overall"
@@ -476,6 +486,8 @@ export const DASHBOARD_HTML = `<!doctype html>
         var checks = new Map();
         var skew = 0;
         var title = 'Health';
+        var drain = null;
+        var overall = { status: 'failure', degraded: false };
 
         function make(tag, className, text) {
           var node = document.createElement(tag);
@@ -693,7 +705,15 @@ export const DASHBOARD_HTML = `<!doctype html>
             return count + ' ' + word + (count === 1 ? '' : 's');
           };
           var status, heading, detail;
-          if (overall.status === 'failure' && critical.length) {
+          if (drain && !critical.length) {
+            status = 'degraded';
+            heading = 'Drained: taken out of rotation, checks still run';
+            detail = minor.length
+              ? 'Non-critical failing: ' + names(minor)
+              : waiting.length
+                ? 'Not run yet: ' + names(waiting)
+                : plural(all.length, 'check') + ' healthy';
+          } else if (overall.status === 'failure' && critical.length) {
             status = 'failure';
             heading = 'Failing: ' + plural(critical.length, 'critical check');
             detail = names(critical);
@@ -757,7 +777,30 @@ export const DASHBOARD_HTML = `<!doctype html>
             );
         }
 
+        /** "drained: reason, until 12:30:00 (in 5 min)"; the reason and end only reach callers that see details. */
+        function drainText(state, countdown) {
+          var text = 'Drained';
+          if (state.reason) text += ': ' + state.reason;
+          if (state.until) {
+            var end = Date.parse(state.until) / 1000;
+            text += ', until ' + clock(end);
+            if (countdown) text += ' (' + until(end) + ')';
+          }
+          return text;
+        }
+
+        function renderDrain() {
+          var banner = el('drain');
+          banner.hidden = !drain;
+          banner.textContent = drain ? drainText(drain, true) : '';
+        }
+
         function describeEvent(entry) {
+          if (entry.type === 'drain') {
+            return entry.current === 'drained'
+              ? drainText(entry, false)
+              : 'Drain ended';
+          }
           if (entry.type === 'overall') {
             return entry.current === 'failure'
               ? 'Overall status: failing'
@@ -770,7 +813,12 @@ export const DASHBOARD_HTML = `<!doctype html>
         }
 
         function renderEvent(entry) {
-          var status = entry.current === 'success' ? 'success' : 'failure';
+          var status =
+            entry.current === 'drained'
+              ? 'degraded'
+              : entry.current === 'success' || entry.current === 'serving'
+                ? 'success'
+                : 'failure';
           var item = make('li', 'event');
           item.dataset.status = status;
           item.appendChild(icon(status));
@@ -807,6 +855,7 @@ export const DASHBOARD_HTML = `<!doctype html>
             });
           });
           Array.prototype.forEach.call(timeline.children, updateEventTime);
+          if (drain) renderDrain();
         }
 
         function onSnapshot(data) {
@@ -823,7 +872,10 @@ export const DASHBOARD_HTML = `<!doctype html>
             checksList.appendChild(entry.node);
           });
           sortChecks();
-          renderOverall(data.overall);
+          drain = data.drain || null;
+          overall = data.overall;
+          renderDrain();
+          renderOverall(overall);
           timeline.replaceChildren();
           data.history.slice(0, MAX_EVENTS).reverse().forEach(addEvent);
           el('timeline-empty').hidden = data.history.length > 0;
@@ -842,7 +894,30 @@ export const DASHBOARD_HTML = `<!doctype html>
             renderCheck(entry);
           }
           sortChecks();
-          renderOverall(data.overall);
+          overall = data.overall;
+          renderOverall(overall);
+        }
+
+        function onChange(entry) {
+          if (entry.type === 'drain') {
+            drain =
+              entry.current === 'drained'
+                ? { reason: entry.reason, until: entry.until }
+                : null;
+            renderDrain();
+            renderOverall(overall);
+          } else if (entry.type === 'overall') {
+            overall = {
+              status: entry.current,
+              degraded:
+                entry.current === 'success' &&
+                Array.from(checks.values()).some(function (check) {
+                  return check.data.state === 'failing' && !check.data.critical;
+                }),
+            };
+            renderOverall(overall);
+          }
+          addEvent(entry);
         }
 
         function setConnection(state, text) {
@@ -871,7 +946,7 @@ export const DASHBOARD_HTML = `<!doctype html>
         };
         listen(source, 'snapshot', onSnapshot);
         listen(source, 'result', onResult);
-        listen(source, 'change', addEvent);
+        listen(source, 'change', onChange);
         listen(source, 'shutdown', function () {
           setConnection('lost', 'The application is shutting down…');
         });

@@ -15,7 +15,12 @@ import { resultPayload, snapshotPayload } from './stream-payloads.js';
 export interface EventStreamSource {
   monitor: Pick<
     HealthMonitor,
-    'snapshot' | 'overall' | 'subscribe' | 'refreshExpired' | 'shuttingDown'
+    | 'snapshot'
+    | 'overall'
+    | 'subscribe'
+    | 'refreshExpired'
+    | 'shuttingDown'
+    | 'drainState'
   >;
   history?: Pick<HealthHistory, 'entries'>;
   /** The dashboard's title, sent in the snapshot event. */
@@ -52,7 +57,7 @@ type Chunks = { full?: string; public?: string };
 /**
  * Serves the health events as Server-Sent Events on raw Node.js responses (Express's `res`, Fastify's
  * `reply.raw` after `reply.hijack()`, or the health server's): first a `snapshot` event, then a `result` event
- * per new result and a `change` event per status change, each built once per audience and written to every
+ * per new result and a `change` event per status change or drain change, each built once per audience and written to every
  * client; a comment every `heartbeatMs`. Outputs appear only for clients that may see details. While a client
  * is connected, expired on-demand checks are refreshed as a probe would. Ends every stream when shutdown begins.
  */
@@ -114,6 +119,7 @@ export class EventStreamHub {
       title,
       showDetails,
       Date.now(),
+      monitor.drainState(),
     );
     this.write(
       client,
@@ -174,7 +180,8 @@ export class EventStreamHub {
         return;
       }
       case 'check':
-      case 'overall': {
+      case 'overall':
+      case 'drain': {
         const entry = toHistoryEntry(event, Date.now());
         this.broadcast({}, (showDetails) =>
           sse('change', presentHistoryEntry(entry, showDetails)),

@@ -1,8 +1,11 @@
 import { hostname } from 'node:os';
 import type { HealthHistoryEntry } from '../history/history-entry.js';
 import type { HealthCheckResult } from '../interfaces/check.interface.js';
-import type { CheckSnapshot } from '../interfaces/health-event.interface.js';
-import { presentResult } from '../report/presentation.js';
+import type {
+  CheckSnapshot,
+  DrainState,
+} from '../interfaces/health-event.interface.js';
+import { presentDrain, presentResult } from '../report/presentation.js';
 import type { OverallState } from '../status/overall-status.js';
 
 /** What a check is doing, as the dashboard shows it. */
@@ -30,6 +33,8 @@ export interface SnapshotPayload {
   overall: StreamOverall;
   checks: StreamCheck[];
   history: HealthHistoryEntry[];
+  /** The drain under way (its reason and end only with details), or null; `change` events of type `drain` follow. */
+  drain: DrainState | null;
 }
 
 /** A new result of one check, with the overall status after it. */
@@ -49,6 +54,7 @@ export function snapshotPayload(
   title: string,
   showDetails: boolean,
   nowMs: number,
+  drain?: DrainState,
 ): SnapshotPayload {
   return {
     title,
@@ -57,6 +63,7 @@ export function snapshotPayload(
     overall,
     checks: checks.map((check) => streamCheck(check, showDetails)),
     history,
+    drain: drain ? presentDrain(drain, showDetails) : null,
   };
 }
 

@@ -589,7 +589,7 @@ describe('HealthCheckRunner outputs', () => {
 });
 
 describe('HealthCheckRunner public surface', () => {
-  it('offers run, results, subscribe, addCheck and addSection, and none of the plumbing', () => {
+  it('offers run, results, subscribe, addCheck, addSection and the drain, and none of the plumbing', () => {
     const { runner } = createRunner();
     const methods = Object.getOwnPropertyNames(
       Object.getPrototypeOf(runner),
@@ -597,9 +597,12 @@ describe('HealthCheckRunner public surface', () => {
     expect(methods.sort()).toEqual([
       'addCheck',
       'addSection',
+      'drain',
+      'drainState',
       'results',
       'run',
       'subscribe',
+      'undrain',
     ]);
     for (const plumbing of [
       'announceShutdown',

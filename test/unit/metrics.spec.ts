@@ -46,6 +46,21 @@ describe('HealthMetrics', () => {
     jest.useRealTimers();
   });
 
+  it('scrapes healthcheck_drained 1 while drained (status 0, the check still up) and 0 once it ends by itself', async () => {
+    const { runner, registry } = await setUp();
+    await runner.run();
+    expect(await valueOf(registry, 'healthcheck_drained')).toBe(0);
+
+    runner.drain({ reason: 'migration', forMs: 60_000 });
+    expect(await valueOf(registry, 'healthcheck_drained')).toBe(1);
+    expect(await valueOf(registry, 'healthcheck_status')).toBe(0);
+    expect(await valueOf(registry, 'healthcheck_up', { check: 'db' })).toBe(1);
+
+    jest.advanceTimersByTime(60_000);
+    expect(await valueOf(registry, 'healthcheck_drained')).toBe(0);
+    expect(await valueOf(registry, 'healthcheck_status')).toBe(1);
+  });
+
   it('scrapes up, status and a status change after a check flips', async () => {
     const { runner, registry, state } = await setUp();
     await runner.run();
@@ -186,7 +201,7 @@ describe('HealthMetrics', () => {
     expect(await valueOf(registry, 'healthcheck_up', { check: 'search' })).toBe(
       0,
     );
-    expect(registry.getMetricsAsArray()).toHaveLength(7);
+    expect(registry.getMetricsAsArray()).toHaveLength(8);
 
     apps[1].onApplicationShutdown();
     expect(await valueOf(registry, 'healthcheck_up', { check: 'orders' })).toBe(
@@ -218,7 +233,7 @@ describe('HealthMetrics', () => {
     expect(await valueOf(registry, 'healthcheck_up', { check: 'db' })).toBe(
       undefined,
     );
-    expect(registry.getMetricsAsArray()).toHaveLength(7);
+    expect(registry.getMetricsAsArray()).toHaveLength(8);
   });
 
   it('uses prom-client’s global registry and the given prefix', async () => {
