@@ -27,6 +27,10 @@ export const DEFAULTS = {
   maxOutputBytes: 4_096,
   successStatus: 200,
   failedStatus: 500,
+  /** Threaded health server: readiness fails once the main thread's heartbeat is this old (ms). */
+  notReadyAfter: 2_000,
+  /** Threaded health server: liveness fails once the main thread's heartbeat is this old (ms). */
+  notLiveAfter: 30_000,
 } as const;
 
 /** The largest delay `setTimeout` honours (2^31 - 1 ms). */

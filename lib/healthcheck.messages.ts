@@ -203,6 +203,19 @@ export const metricsNeedPromClient = (cause: string): string =>
   `The HealthcheckModule option "metrics" needs the package "prom-client", which could not be loaded (${cause}). ` +
   `Install it (npm install prom-client) or leave the option out.`;
 
+export const otelNeedsApi = (cause: string): string =>
+  `The HealthcheckModule option "otel" needs the package "@opentelemetry/api", which could not be loaded (${cause}). ` +
+  `Install it (npm install @opentelemetry/api), give your own Meter with "otel: { meter }", or leave the option out.`;
+
+export const otelCheckFailing = (name: string): string =>
+  `Health check "${name}" is failing`;
+
+export const otelCheckRecovered = (name: string): string =>
+  `Health check "${name}" has recovered`;
+
+export const otelOverallChanged = (status: string): string =>
+  `Overall health is now ${status}`;
+
 export const metricNameTaken = (name: string): string =>
   `Cannot register the health metric "${name}": the registry already holds a metric of that name that ` +
   `HealthcheckModule did not create. Set another prefix with the option "metrics.prefix" or another registry ` +
@@ -392,6 +405,35 @@ export const healthServerListenFailed = (
   reason: string,
 ): string => `The health server cannot listen on ${host}:${port}: ${reason}`;
 
+export const threadLimitsOutOfOrder = (limits: {
+  notReadyAfter: number;
+  notLiveAfter: number;
+}): string =>
+  `HealthcheckModule option "server.thread": notLiveAfter (${limits.notLiveAfter} ms) is shorter than ` +
+  `notReadyAfter (${limits.notReadyAfter} ms). A busy main thread should stop taking traffic before it is ` +
+  `restarted: make notLiveAfter at least notReadyAfter.`;
+
+export const mainThreadBlocked = (blockedMs: string, limitMs: number): string =>
+  `The main thread's event loop has been blocked for ${blockedMs} ms (this probe fails after ${limitMs} ms).`;
+
+export const mainThreadBusy =
+  'The main thread is busy and could not answer this request in time; try again.';
+
+export const healthServerWorkerFailed = (reason: string): string =>
+  `The health server's worker thread stopped (${escapeLogText(reason)}); starting a new one.`;
+
+export const drainNeedsAuthorize =
+  'The drain route on the health server needs the option "server.authorize".';
+
+export const drainForbidden =
+  'server.authorize refused this request to the drain route.';
+
+export const drainedThrough = (
+  method: string,
+  remoteAddress: string | undefined,
+): string =>
+  `drained through ${method} on the health server by ${remoteAddress ?? 'an unknown client'}`;
+
 export const environmentNeedsAuthorize =
   'The environment route on the health server needs the option "server.authorize": Nest guards do not run here.';
 
@@ -438,3 +480,149 @@ export const ignoredOnHealthServer = (option: string): string =>
   `the health routes live only on the health server, where Nest guards and decorators do not run. Remove ` +
   `"${option}" and use "server.authorize" (the environment) and "showDetails" (check outputs), which apply there, ` +
   `or set "server.keepAppRoutes: true" to keep the guarded routes on the application as well.`;
+
+export const terminusNotAResult = (described: string): string =>
+  `terminus indicator returned ${described}; expected a result such as { database: { status: 'up' } }`;
+
+export const terminusEmptyResult =
+  "terminus indicator returned an object without keys; expected a result such as { database: { status: 'up' } }";
+
+export const terminusBadEntry = (key: string, described: string): string =>
+  `terminus indicator result "${key}" is ${described}; expected { status: 'up' | 'degraded' | 'down', ...details }`;
+
+export const bullmqCounts = (
+  queue: string,
+  counts: string,
+  workers: string | undefined,
+  ms: number,
+): string =>
+  `BullMQ queue "${queue}": ${counts}${workers === undefined ? '' : `, ${workers}`} (read in ${ms.toFixed(1)} ms)`;
+
+export const bullmqAtMost = (max: number, state: string): string =>
+  `at most ${max} ${state} (option "max${state[0].toUpperCase()}${state.slice(1)}")`;
+
+export const bullmqNeedsWorker =
+  'at least one worker connected (option "requireWorkers")';
+
+export const bullmqConnectionDown = (status: string): string =>
+  `not sent: the queue's ioredis connection is ${status === 'end' ? 'closed' : 'reconnecting'} (status "${status}")`;
+
+export const memcachedNoServers =
+  'the client has no memcached server in its list';
+
+export const mqttNotConnected = (state: string): string =>
+  `not sent: the MQTT client is ${state}`;
+
+export const etcdStatusDetails = (
+  version: string,
+  leader: string,
+  dbSize: string,
+): string => `etcd ${version}, leader ${leader}, database ${dbSize}`;
+
+export const etcdNoLeader =
+  'the member knows no leader: the cluster has lost its quorum or is still electing one';
+
+export const etcdMemberErrors = (errors: string): string =>
+  `the member reports: ${errors}`;
+
+export const ldapRootDseDetails = (versions: string): string =>
+  versions === ''
+    ? 'the root DSE entry was not returned (hidden from this connection)'
+    : `LDAP version ${versions}`;
+
+export const ldapBindOptionsPair = (where: string, given: string): string =>
+  `Health check ${where} takes "bindDN" and "password" together: "${given}" was given alone. Give both to ` +
+  `bind as that account, or neither for an anonymous root DSE search.`;
+
+export const tlsHandshakeFailed = (target: string, reason: string): string =>
+  `TLS handshake with ${target} failed: ${reason}`;
+
+export const tlsCertificateExpiry = (date: string, days: number): string =>
+  days >= 0
+    ? `expires on ${date}, ${days} ${days === 1 ? 'day' : 'days'} left`
+    : `expired on ${date}, ${-days} ${days === -1 ? 'day' : 'days'} ago`;
+
+export const tlsCertificateValid = (
+  target: string,
+  certificate: string,
+  expiry: string,
+): string => `TLS certificate of ${target} (${certificate}) ${expiry}`;
+
+export const tlsCertificateRejected = (
+  target: string,
+  certificate: string,
+  problems: readonly string[],
+  expiry: string,
+): string =>
+  `TLS certificate of ${target} (${certificate}) ${problems.join(', and ')}; it ${expiry}`;
+
+export const tlsExpired = 'has expired';
+
+export const tlsNotYetValid = (date: string): string =>
+  `is not valid before ${date}`;
+
+export const tlsExpiresSoon = (minValidDays: number): string =>
+  `expires within ${minValidDays} ${minValidDays === 1 ? 'day' : 'days'} (minValidDays)`;
+
+export const tlsWrongHost = (hostname: string, reason: string): string =>
+  `is not valid for ${hostname} (${reason})`;
+
+export const tlsUntrusted = (reason: string): string =>
+  `is not trusted (${reason})`;
+
+export const tlsNoCertificate = (target: string): string =>
+  `TLS handshake with ${target} completed, but the server presented no certificate`;
+
+export const drainOptionsInvalid = (got: string): string =>
+  `HealthCheckRunner.drain() takes an object { reason?: string; forMs?: number } or nothing; got ${got}.`;
+
+export const drainReasonInvalid = (got: string): string =>
+  `HealthCheckRunner.drain(): reason must be a string; got ${got}.`;
+
+export const drainDurationInvalid = (got: string, maxMs: number): string =>
+  `HealthCheckRunner.drain(): forMs must be a whole number of milliseconds from 1 to ${maxMs}; got ${got}. Leave it out for a drain without an end.`;
+
+export const drainStarted = (
+  reason: string | undefined,
+  until: string | undefined,
+): string =>
+  `Drained (readiness fails) ${until === undefined ? 'with no end' : `until ${until}`}${reason === undefined ? '' : `: ${reason}`}`;
+
+export const drainEnded = 'Drain ended: readiness follows the checks again';
+
+export const smtpAnswered = (
+  target: string,
+  overTls: boolean,
+  ms: number,
+): string =>
+  `${target}: EHLO answered 250${overTls ? ' after STARTTLS' : ''} in ${ms.toFixed(1)} ms`;
+
+export const smtpUnexpectedReply = (
+  target: string,
+  step: string,
+  reply: string,
+  expected: number,
+): string => `${target}: ${step} was ${reply}, expected ${expected}`;
+
+export const smtpFailed = (
+  target: string,
+  step: string,
+  reason: string,
+): string => `${target}: ${reason} (${step})`;
+
+export const smtpNoStarttls = (target: string): string =>
+  `${target}: EHLO answered 250 but does not offer STARTTLS, which the check was told to use (starttls: true)`;
+
+export const smtpOptionsConflict = (where: string, given: string): string =>
+  `Health check ${where} takes either "transporter" or "host" and "port": "${given}" was given beside ` +
+  `"transporter". Give the transporter alone (it is verified with its own settings), or host and port alone.`;
+
+export const etcdCircuitOpen = (reason: string): string =>
+  `${reason} (etcd3 sends nothing to this host for a while after consecutive failures; it tries again on its own)`;
+
+export const ldapResultCode = (
+  result: string,
+  code: number,
+  diagnostic: string,
+): string =>
+  `the server answered ${result} (LDAP result code ${code})${diagnostic === '' ? '' : `: ${diagnostic}`}`;

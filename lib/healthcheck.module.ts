@@ -42,6 +42,7 @@ import type {
 } from './interfaces/module-options.interface.js';
 import type { ResolvedHealthcheckOptions } from './interfaces/resolved-options.interface.js';
 import { HealthMetrics } from './metrics/health-metrics.service.js';
+import { HealthOtel } from './metrics/otel/health-otel.service.js';
 import {
   resolveAsyncModuleOptions,
   resolveRouteOptions,
@@ -53,6 +54,7 @@ import { HealthResponseFactory } from './report/health-response.factory.js';
 import { SectionRegistry } from './sections/section.registry.js';
 import { ConnectionDrain } from './server/connection-drain.js';
 import { HealthcheckServer } from './server/healthcheck.server.js';
+import { HealthServerRoutes } from './server/health-server.routes.js';
 import {
   DEFAULT_HEALTH_SERVER_TIMEOUTS,
   HEALTH_SERVER_TIMEOUTS,
@@ -186,12 +188,14 @@ export class HealthcheckModule implements NestModule {
         ProbeService,
         HealthHistory,
         HealthMetrics,
+        HealthOtel,
         HealthEndpoints,
         ConnectionDrain,
         {
           provide: HEALTH_SERVER_TIMEOUTS,
           useValue: DEFAULT_HEALTH_SERVER_TIMEOUTS,
         },
+        HealthServerRoutes,
         HealthcheckServer,
         GrpcHealthService,
         HealthcheckExplorer,

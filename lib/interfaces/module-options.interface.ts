@@ -45,6 +45,25 @@ export interface HealthcheckServerOptions {
    * and slow clients are cut off anyway (headers within 5 s, a request within 10 s, keep-alive for 5 s).
    */
   maxConnections?: number;
+  /**
+   * Serves this server from a worker thread, so that probes are answered while the main thread's event loop is
+   * busy: `true`, or the two limits (milliseconds) of the main thread's heartbeat. Checks that run on demand run
+   * in the background at their TTL in this mode.
+   */
+  thread?: boolean | HealthServerThreadOptions;
+  /**
+   * `true` adds `POST <path>/drain?forMs=N&reason=...` and `DELETE <path>/drain` to this server, each allowed
+   * only when `authorize` allows the request (403 otherwise). Default false.
+   */
+  drainRoute?: boolean;
+}
+
+/** The limits of the threaded health server (option `server.thread`), in milliseconds. */
+export interface HealthServerThreadOptions {
+  /** Readiness and the report fail once the main thread's heartbeat is older than this. Default 2000. */
+  notReadyAfter?: number;
+  /** Liveness (and startup) fail once the main thread's heartbeat is older than this. Default 30000. */
+  notLiveAfter?: number;
 }
 
 /** A check, or the overall status of all checks, flipped between passing and failing. */
@@ -121,6 +140,11 @@ export interface HealthcheckModuleOptions {
   /** Prometheus metrics through prom-client: `true`, or a registry and a metric name prefix. Off by default. */
   metrics?: boolean | HealthcheckMetricsOptions;
   /**
+   * OpenTelemetry metrics (and log records of status changes): `true` uses the global MeterProvider of
+   * `@opentelemetry/api`; an object may give a Meter and a Logger of your own. Off by default.
+   */
+  otel?: boolean | HealthcheckOtelOptions;
+  /**
    * The status history at `<path>/history`: how many changes it keeps. Default `{ size: 100 }`; `false` turns it
    * off (nothing is recorded and the route answers 404).
    */
@@ -143,6 +167,17 @@ export interface HealthcheckMetricsOptions {
   registry?: unknown;
   /** Prefix of every metric name; default `healthcheck_`. */
   prefix?: string;
+}
+
+/** Options of the OpenTelemetry metrics and log records. */
+export interface HealthcheckOtelOptions {
+  /** An OpenTelemetry `Meter`; default: `metrics.getMeter('nestjs-healthcheck')` from the global MeterProvider. */
+  meter?: unknown;
+  /**
+   * An OpenTelemetry `Logger` for the status-change log records; default: `logs.getLogger('nestjs-healthcheck')`
+   * from the global LoggerProvider when `@opentelemetry/api-logs` is installed, else no log records.
+   */
+  logger?: unknown;
 }
 
 /** Options that decide which routes exist; they must be known before the factory of `forRootAsync` runs. */

@@ -4,6 +4,7 @@ import type {
   HealthcheckGuards,
   HealthcheckServerOptions,
   HealthReportHandler,
+  HealthServerThreadOptions,
   HealthStatusListener,
   ShowDetailsPredicate,
 } from './module-options.interface.js';
@@ -30,8 +31,14 @@ export interface ResolvedEnvironmentOptions {
   guards: HealthcheckGuards;
 }
 
-export interface ResolvedServerOptions extends HealthcheckServerOptions {
+export interface ResolvedServerOptions extends Omit<
+  HealthcheckServerOptions,
+  'thread'
+> {
   keepAppRoutes: boolean;
+  /** The heartbeat limits of the threaded health server; null when it runs on the main thread. */
+  thread: Required<HealthServerThreadOptions> | null;
+  drainRoute: boolean;
 }
 
 /** Module options after validation, with every default filled in. */
@@ -57,6 +64,8 @@ export interface ResolvedHealthcheckOptions {
   decorators: HealthcheckDecorators;
   /** Prometheus metrics; null when off. `registry` is a prom-client Registry (the global one when absent). */
   metrics: { registry?: unknown; prefix: string } | null;
+  /** OpenTelemetry metrics and log records; null when off. Absent `meter`/`logger`: the global providers'. */
+  otel: { meter?: unknown; logger?: unknown } | null;
   /** The ring of status changes served at `<path>/history`; null when off (no route, nothing recorded). */
   history: { size: number } | null;
   /** The dashboard page at `<path>/ui` and its event stream at `<path>/events`; null when off. */

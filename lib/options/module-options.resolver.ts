@@ -3,6 +3,7 @@ import {
   ignoredOnHealthServer,
   MODULE_OWNER,
   routeCollision,
+  threadLimitsOutOfOrder,
 } from '../healthcheck.messages.js';
 import type { HealthcheckModuleOptions } from '../interfaces/module-options.interface.js';
 import type {
@@ -95,15 +96,36 @@ const SERVER_OPTIONS = {
           option,
           report,
         ),
+  thread: (value, option, report, context) => {
+    const limits = readThread(value, option, report, context);
+    if (limits && limits.notLiveAfter < limits.notReadyAfter) {
+      throw new Error(threadLimitsOutOfOrder(limits));
+    }
+    return limits;
+  },
+  drainRoute: withDefault(readBoolean, false),
 } satisfies {
   [K in keyof Required<ResolvedServerOptions>]: ModuleSpec<unknown>;
 };
+
+const readHeartbeatLimit = (fallback: number): ModuleSpec<number> =>
+  withDefault(readInteger(200, 3_600_000, EXPECTED.heartbeatLimit), fallback);
+
+const readThread = switchedOptions(
+  MODULE_OWNER,
+  'server.thread.',
+  {
+    notReadyAfter: readHeartbeatLimit(DEFAULTS.notReadyAfter),
+    notLiveAfter: readHeartbeatLimit(DEFAULTS.notLiveAfter),
+  },
+  'true, or an object { notReadyAfter?, notLiveAfter? } (milliseconds)',
+);
 
 const readServerOptions = nestedOptions(
   MODULE_OWNER,
   'server.',
   SERVER_OPTIONS,
-  'an object { port, host?, keepAppRoutes?, authorize?, maxConnections? }',
+  'an object { port, host?, keepAppRoutes?, authorize?, maxConnections?, thread?, drainRoute? }',
 );
 const readServer: ModuleSpec<ResolvedServerOptions | null> = (
   value,
@@ -132,6 +154,37 @@ const readMetrics: ModuleSpec<ResolvedHealthcheckOptions['metrics']> =
       prefix: withDefault(readPrefix, 'healthcheck_'),
     },
     'true, false or an object { registry?, prefix? }',
+  );
+
+const OTEL_METER_METHODS = [
+  'createObservableGauge',
+  'createHistogram',
+  'createCounter',
+  'addBatchObservableCallback',
+  'removeBatchObservableCallback',
+] as const;
+const readMeter = reader<unknown>(
+  EXPECTED.meter,
+  (value) =>
+    isObject(value) &&
+    OTEL_METER_METHODS.every((method) => typeof value[method] === 'function'),
+);
+const readOtelLogger = reader<unknown>(
+  EXPECTED.otelLogger,
+  (value) => isObject(value) && typeof value.emit === 'function',
+);
+
+const readOtel: ModuleSpec<ResolvedHealthcheckOptions['otel']> =
+  switchedOptions(
+    MODULE_OWNER,
+    'otel.',
+    {
+      meter: (given, option, report) =>
+        readMeter(given, undefined, option, report),
+      logger: (given, option, report) =>
+        readOtelLogger(given, undefined, option, report),
+    },
+    'true, false or an object { meter?, logger? }',
   );
 
 const readHistoryOptions = nestedOptions(
@@ -189,6 +242,7 @@ const MODULE_OPTIONS = {
   server: readServer,
   decorators: withDefault(readDecorators, []),
   metrics: readMetrics,
+  otel: readOtel,
   history: readHistory,
   ui: readUi,
 } satisfies {

@@ -50,11 +50,16 @@ export const EXPECTED = {
   host: "a host name or address such as '0.0.0.0' or '127.0.0.1'",
   authorize: 'a function (request) => boolean',
   maxConnections: 'an integer number of connections between 1 and 1000000',
+  heartbeatLimit:
+    'an integer number of milliseconds between 200 and 3600000 (one hour)',
   maxClients: 'an integer number of clients between 1 and 100000',
   prefix: 'a Prometheus metric name prefix (letters, digits, "_" and ":")',
   registry:
     'a prom-client Registry (an object with registerMetric and getSingleMetric)',
   historySize: 'an integer between 1 and 100000',
+  meter:
+    'an OpenTelemetry Meter (an object with createObservableGauge, createHistogram, createCounter, addBatchObservableCallback and removeBatchObservableCallback)',
+  otelLogger: 'an OpenTelemetry Logger (an object with emit)',
   title: 'a non-empty string',
   definitions:
     'an array of definitions built by the checks namespace, e.g. checks.http(...)',

@@ -45,7 +45,11 @@ export class HealthResponseFactory {
 
   /** The response to `request` (the platform's request object, for a `showDetails` function). */
   create(report: HealthReport, request?: unknown): HttpResponse {
-    const details = this.showsDetails(request);
+    return this.createFor(report, this.showsDetails(request));
+  }
+
+  /** The response to an audience that may (`details`) or may not see check outputs. */
+  createFor(report: HealthReport, details: boolean): HttpResponse {
     let cached = this.responses.get(report);
     if (!cached) {
       cached = {};

@@ -8,7 +8,8 @@ export type HealthRoute =
   | { kind: 'environment' }
   | { kind: 'history' }
   | { kind: 'ui' }
-  | { kind: 'events' };
+  | { kind: 'events' }
+  | { kind: 'drain' };
 
 export interface HealthRoutePaths {
   /** The health path, without surrounding slashes ('' for the root). */
@@ -17,6 +18,8 @@ export interface HealthRoutePaths {
   environmentPath: string | null;
   /** Whether the dashboard and its event stream exist. */
   ui: boolean;
+  /** Whether the drain route exists (option `server.drainRoute`). */
+  drain?: boolean;
 }
 
 /**
@@ -27,6 +30,7 @@ export function createHealthRouteMatcher({
   path,
   environmentPath,
   ui,
+  drain,
 }: HealthRoutePaths): (pathname: string) => HealthRoute | undefined {
   const base = path === '' ? '' : `/${path}`;
   const exact = new Map<string, HealthRoute>([
@@ -40,6 +44,7 @@ export function createHealthRouteMatcher({
     exact.set(`${base}/ui`, { kind: 'ui' });
     exact.set(`${base}/events`, { kind: 'events' });
   }
+  if (drain) exact.set(`${base}/drain`, { kind: 'drain' });
   if (environmentPath !== null) {
     exact.set(`/${environmentPath}`, { kind: 'environment' });
   }

@@ -13,32 +13,30 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { toHealthRequest } from '../access/health-request.js';
 import { describeThrown } from '../checks/describe-thrown.js';
+import { CheckRegistry } from '../checks/check.registry.js';
+import { HealthMonitor } from '../checks/health.monitor.js';
 import {
   HEALTHCHECK_RESOLVED_OPTIONS,
   LOGGER_CONTEXT,
 } from '../healthcheck.constants.js';
 import {
-  environmentForbidden,
-  environmentNeedsAuthorize,
   healthRouteFailed,
   healthServerListenFailed,
   healthServerPortInUse,
-  noHealthRoute,
 } from '../healthcheck.messages.js';
+import { HealthHistory } from '../history/health-history.service.js';
 import type { ResolvedHealthcheckOptions } from '../interfaces/resolved-options.interface.js';
-import { HealthEndpoints, type QueryValue } from '../http/health-endpoints.js';
+import { HealthResponseFactory } from '../report/health-response.factory.js';
 import { type HttpResponse, renderBody } from '../report/http-response.js';
 import { ConnectionDrain } from './connection-drain.js';
 import {
   HEALTH_SERVER_TIMEOUTS,
   type HealthServerTimeouts,
 } from './health-server.timeouts.js';
-import {
-  createHealthRouteMatcher,
-  type HealthRoute,
-} from './health-route.matcher.js';
+import { HealthServerRoutes } from './health-server.routes.js';
+import { AnswerPublisher } from './thread/answer-publisher.js';
+import { HealthServerThread } from './thread/health-server.thread.js';
 
 /** A prepared response as bytes, with its headers, for the millisecond `at`. */
 interface EncodedResponse {
@@ -54,7 +52,8 @@ const CLOSE_GRACE_MS = 5_000;
  * The module's own HTTP server (option `server`): plain `node:http`, the health routes matched without a
  * router, the same answers as the controllers. Nest guards, interceptors, pipes and filters do not run here.
  * Short timeouts (headers 5 s, request 10 s, keep-alive 5 s) and the optional `server.maxConnections` keep
- * idle or slow clients from holding it.
+ * idle or slow clients from holding it. With `server.thread` it runs on a worker thread instead (see
+ * HealthServerThread).
  */
 @Injectable()
 export class HealthcheckServer
@@ -62,28 +61,27 @@ export class HealthcheckServer
 {
   private readonly logger = new Logger(LOGGER_CONTEXT);
   private server?: Server;
+  private thread?: ThreadedServer;
   /** Connections that have not sent a request yet, which `closeIdleConnections()` would leave open. */
   private readonly unused = new Set<Socket>();
-  private readonly match: (pathname: string) => HealthRoute | undefined;
   private readonly encoded = new WeakMap<HttpResponse, EncodedResponse>();
 
   constructor(
     @Inject(HEALTHCHECK_RESOLVED_OPTIONS)
     private readonly options: ResolvedHealthcheckOptions,
-    private readonly endpoints: HealthEndpoints,
+    private readonly routes: HealthServerRoutes,
     private readonly drain: ConnectionDrain,
     @Inject(HEALTH_SERVER_TIMEOUTS)
     private readonly timeouts: HealthServerTimeouts,
-  ) {
-    this.match = createHealthRouteMatcher({
-      path: options.path,
-      environmentPath: options.environment?.path ?? null,
-      ui: options.ui !== null,
-    });
-  }
+    private readonly monitor: HealthMonitor,
+    private readonly registry: CheckRegistry,
+    private readonly responses: HealthResponseFactory,
+    private readonly history: HealthHistory,
+  ) {}
 
   /** Where the health server listens; null when it is off or not listening. */
   address(): { host: string; port: number } | null {
+    if (this.thread) return this.thread.host.address();
     const address = this.server?.address() as AddressInfo | null | undefined;
     return address ? { host: address.address, port: address.port } : null;
   }
@@ -91,6 +89,7 @@ export class HealthcheckServer
   async onApplicationBootstrap(): Promise<void> {
     const settings = this.options.server;
     if (!settings) return;
+    if (settings.thread) return this.startThread(settings.thread);
     // One request listener does the bookkeeping too: every extra listener costs each probe.
     const server = createServer(this.timeouts, (request, response) => {
       try {
@@ -130,6 +129,13 @@ export class HealthcheckServer
 
   /** Closes the server after the shutdown delay (readiness failing meanwhile), idle keep-alive sockets included. */
   async beforeApplicationShutdown(): Promise<void> {
+    const thread = this.thread;
+    if (thread) {
+      this.thread = undefined;
+      thread.stop();
+      await thread.host.close();
+      return;
+    }
     const server = this.server;
     if (!server) return;
     this.server = undefined;
@@ -147,17 +153,80 @@ export class HealthcheckServer
     clearTimeout(grace);
   }
 
+  /**
+   * Starts the worker thread, and on the main thread what feeds it: answers published on every event and at
+   * least every second (which also runs the on-demand checks whose TTL is over), and the shutdown flag.
+   */
+  private async startThread(
+    limits: NonNullable<
+      NonNullable<ResolvedHealthcheckOptions['server']>['thread']
+    >,
+  ): Promise<void> {
+    const settings = this.options.server!;
+    const thread: { host?: HealthServerThread } = {};
+    const publisher = new AnswerPublisher({
+      monitor: this.monitor,
+      registry: this.registry,
+      responses: this.responses,
+      history: this.history,
+      options: this.options,
+      limits,
+      post: (entries) => thread.host?.post({ type: 'table', entries }),
+    });
+    const host = new HealthServerThread(
+      {
+        port: settings.port,
+        host: settings.host,
+        maxConnections: settings.maxConnections,
+        limits,
+        timeouts: this.timeouts,
+        routes: {
+          path: this.options.path,
+          environmentPath: this.options.environment?.path ?? null,
+          ui: this.options.ui !== null,
+          drain: settings.drainRoute,
+        },
+        askMainThread: typeof this.options.showDetails === 'function',
+      },
+      this.routes,
+      publisher,
+      this.logger,
+    );
+    thread.host = host;
+    const unsubscribe = this.monitor.subscribe((event) => {
+      if (event.type === 'shutdown') host.markShutdown();
+      publisher.schedule();
+    });
+    const tick = setInterval(() => {
+      this.monitor.refreshExpired();
+      publisher.schedule();
+    }, PUBLISH_INTERVAL_MS);
+    tick.unref();
+    const stop = () => {
+      unsubscribe();
+      clearInterval(tick);
+      publisher.stop();
+    };
+    try {
+      await host.start();
+    } catch (error) {
+      stop();
+      throw error;
+    }
+    this.thread = { host, stop };
+  }
+
   /** Answers a request; a warm cache is answered without a promise. */
   private handle(request: IncomingMessage, response: ServerResponse): void {
-    let prepared: ReturnType<HealthcheckServer['answer']>;
+    let prepared: ReturnType<HealthServerRoutes['answer']>;
     try {
-      prepared = this.answer(request, response);
+      prepared = this.routes.answer(request, response);
     } catch (error) {
       return this.fail(response, error);
     }
     if (prepared instanceof Promise) {
       prepared.then(
-        (settled) => settled && this.send(response, settled),
+        (settled) => this.send(response, settled),
         (error: unknown) => this.fail(response, error),
       );
     } else if (prepared) {
@@ -177,62 +246,10 @@ export class HealthcheckServer
       return;
     }
     try {
-      this.write(response, this.endpoints.error(500, message));
+      this.write(response, this.routes.error(500, message));
     } catch {
       response.destroy();
     }
-  }
-
-  /** The response to a request; undefined when the route answered on its own (a stream). */
-  private answer(
-    request: IncomingMessage,
-    response: ServerResponse,
-  ): HttpResponse | Promise<HttpResponse> | undefined {
-    const url = request.url ?? '/';
-    const queryStart = url.indexOf('?');
-    const pathname = queryStart === -1 ? url : url.slice(0, queryStart);
-    const route = this.match(pathname);
-    if (!route) return this.endpoints.error(404, noHealthRoute(pathname));
-    const method = request.method ?? 'GET';
-    if (method !== 'GET' && method !== 'HEAD') {
-      return this.endpoints.methodNotAllowed(method);
-    }
-    switch (route.kind) {
-      case 'report': {
-        const query = new URLSearchParams(
-          queryStart === -1 ? '' : url.slice(queryStart + 1),
-        );
-        return this.endpoints.report(
-          queryValue(query, 'check'),
-          queryValue(query, 'exclude'),
-          request,
-        );
-      }
-      case 'probe':
-        return this.endpoints.probe(route.probe, request);
-      case 'group':
-        return this.endpoints.group(route.tag, request);
-      case 'environment':
-        return this.environment(request);
-      case 'history':
-        return this.options.history
-          ? this.endpoints.history(request)
-          : this.endpoints.error(404, noHealthRoute(pathname));
-      case 'ui':
-        return this.endpoints.ui();
-      case 'events':
-        this.endpoints.events(request, response);
-        return undefined;
-    }
-  }
-
-  private async environment(request: IncomingMessage): Promise<HttpResponse> {
-    const authorize = this.options.server?.authorize;
-    if (!authorize) return this.endpoints.error(403, environmentNeedsAuthorize);
-    const allowed = await authorize(toHealthRequest(request));
-    return allowed === true
-      ? this.endpoints.environment()
-      : this.endpoints.error(403, environmentForbidden);
   }
 
   /**
@@ -267,9 +284,11 @@ export class HealthcheckServer
   }
 }
 
-/** A query parameter as the platforms parse it: absent, one value, or every value when repeated. */
-function queryValue(query: URLSearchParams, name: string): QueryValue {
-  const values = query.getAll(name);
-  if (values.length === 0) return undefined;
-  return values.length === 1 ? values[0] : values;
+/** The threaded server and what stops its feeding on the main thread. */
+interface ThreadedServer {
+  host: HealthServerThread;
+  stop: () => void;
 }
+
+/** Milliseconds between two publications when nothing happens (expired on-demand checks run then). */
+const PUBLISH_INTERVAL_MS = 1_000;

@@ -37,6 +37,7 @@ describe('resolveModuleOptions', () => {
       server: null,
       decorators: [],
       metrics: null,
+      otel: null,
       history: { size: 100 },
       ui: null,
     });
