@@ -2,7 +2,12 @@ import { afterEach } from '@jest/globals';
 import { type INestApplication, Injectable, Module } from '@nestjs/common';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFile, rm } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
+import {
+  createServer as createHttpsServer,
+  type Server as HttpsServer,
+} from 'node:https';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import {
@@ -11,7 +16,7 @@ import {
   type HealthcheckModuleOptions,
   HealthcheckServer,
 } from '../../lib/index.js';
-import { freePort } from '../services/service-utils.js';
+import { freePort, run, tempDir } from '../services/service-utils.js';
 import { createApp, PLATFORMS } from './platforms.js';
 
 const PROBE = join(process.cwd(), 'bin', 'nestjs-healthcheck-probe.mjs');
@@ -28,8 +33,16 @@ interface ProbeRun {
 
 /** Runs the real executable, `node bin/nestjs-healthcheck-probe.mjs ...args`, in a process of its own. */
 async function runProbe(...args: string[]): Promise<ProbeRun> {
+  return runProbeWith({}, ...args);
+}
+
+async function runProbeWith(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<ProbeRun> {
   const startedAt = performance.now();
   const child = spawn(process.execPath, [PROBE, ...args], {
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -74,8 +87,8 @@ function appModule(options: HealthcheckModuleOptions) {
 }
 
 /** A plain server on a free loopback port, closed (its connections too) by `closeServers()`. */
-const servers: Server[] = [];
-async function listen(server: Server): Promise<string> {
+const servers: Array<Server | HttpsServer> = [];
+async function listen(server: Server | HttpsServer): Promise<string> {
   servers.push(server);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -83,7 +96,7 @@ async function listen(server: Server): Promise<string> {
 }
 async function closeServers(): Promise<void> {
   for (const server of servers.splice(0)) {
-    server.closeAllConnections?.();
+    server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   }
 }
@@ -319,6 +332,61 @@ describe('the probe command without a healthy answer', () => {
     const probe = await runProbe(url);
     expect(probe.code).toBe(1);
     expect(probe.stdout).toMatch(/^unhealthy: /);
+  });
+});
+
+describe('the probe command over https', () => {
+  let directory: string | undefined;
+  afterEach(async () => {
+    await closeServers();
+    if (directory) await rm(directory, { recursive: true, force: true });
+    directory = undefined;
+  });
+
+  it('verifies the certificate, and trusts a private one given in NODE_EXTRA_CA_CERTS', async () => {
+    directory = await tempDir('probe-tls');
+    const key = join(directory, 'key.pem');
+    const cert = join(directory, 'cert.pem');
+    await run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ]);
+    const server = createHttpsServer(
+      { key: await readFile(key), cert: await readFile(cert) },
+      (_request, response) => {
+        response.writeHead(503, { 'Content-Type': 'application/json' });
+        response.end(
+          JSON.stringify({
+            status: 'failure',
+            results: [{ checker: 'disk', passed: false, output: 'full' }],
+          }),
+        );
+      },
+    );
+    const url = (await listen(server)).replace('http:', 'https:');
+    expect(await runProbe(url)).toMatchObject({
+      code: 1,
+      stdout: 'unhealthy: TLS failed (DEPTH_ZERO_SELF_SIGNED_CERT)\n',
+    });
+    expect(
+      await runProbeWith({ NODE_EXTRA_CA_CERTS: cert }, url),
+    ).toMatchObject({
+      code: 1,
+      stdout: 'unhealthy: HTTP 503, failed checks: disk\n',
+    });
   });
 });
 
