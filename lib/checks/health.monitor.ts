@@ -259,7 +259,10 @@ export class HealthMonitor
     return this.events.subscribe(listener);
   }
 
-  /** Shutdown begins: every report but liveness and startup fails from now on, and the views are told. */
+  /**
+   * Shutdown begins: every report but liveness and startup fails from now on, and the views are told; a drain
+   * under way ends (its `drain` event comes before the `shutdown` one).
+   */
   beginShutdown(): void {
     if (this.shuttingDown) return;
     const now = Date.now();
@@ -268,12 +271,20 @@ export class HealthMonitor
       readinessShuttingDown,
       now,
     );
-    // Shutdown supersedes the drain: it is dropped without a drain event, and its timer can undo nothing.
+    // Shutdown supersedes the drain: it ends here (its timer can undo nothing), and the views hear so first.
+    const superseded = this.drained?.state;
     clearTimeout(this.drainTimer);
     this.drainTimer = undefined;
     this.drained = undefined;
     this.reports.invalidate();
     this.tracker.overallStatus(this.settledOverall());
+    if (superseded) {
+      this.events.emit({
+        type: 'drain',
+        previous: superseded,
+        current: undefined,
+      });
+    }
     this.events.emit({ type: 'shutdown' });
   }
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { HealthMonitor } from '../../lib/checks/health.monitor.js';
 import {
+  type DrainOptions,
   GrpcHealthService,
   HealthCheckRunner,
   HealthcheckModule,
@@ -48,12 +49,16 @@ interface Expected {
   probes: { live: number; ready: number; startup: number };
   /** Shutdown has begun (the step runs within the shutdown delay). */
   shuttingDown?: boolean;
+  /** A drain is under way (HealthCheckRunner.drain). */
+  drained?: boolean;
 }
 
 type Action =
   | { run: string; passed: boolean }
   | { clockForwardMs: number }
   | { add: string; options: CommonCheckOptions }
+  | { drain: DrainOptions }
+  | { undrain: true }
   | { close: true };
 
 interface Step {
@@ -84,7 +89,87 @@ const LIVE = { ...BACKGROUND, tags: ['liveness'] };
 const up = { live: 200, ready: 200, startup: 200 };
 const SHUTDOWN_DELAY_MS = 2_500;
 
+/** How long the parity drain lasts: the test moves the clock past it; its real timer is far off. */
+const DRAIN_MS = 600_000;
+
 const SCENARIOS: Scenario[] = [
+  {
+    name: 'a drain: a check changes meanwhile, it ends by itself, then one is ended early',
+    checks: { db: READY, loop: LIVE },
+    steps: [
+      {
+        title: 'both pass',
+        act: [
+          { run: 'db', passed: true },
+          { run: 'loop', passed: true },
+        ],
+        expect: {
+          overall: 'success',
+          checks: { db: 'passing', loop: 'passing' },
+          probes: up,
+        },
+      },
+      {
+        title:
+          'drained: readiness and the full report fail with a drain result, liveness and startup stay up',
+        act: [{ drain: { reason: 'maintenance', forMs: DRAIN_MS } }],
+        expect: {
+          overall: 'failure',
+          checks: { db: 'passing', loop: 'passing' },
+          probes: { live: 200, ready: 500, startup: 200 },
+          drained: true,
+        },
+      },
+      {
+        title: 'db fails while drained: shown failing, still drained',
+        act: [{ run: 'db', passed: false }],
+        expect: {
+          overall: 'failure',
+          checks: { db: 'failing', loop: 'passing' },
+          probes: { live: 200, ready: 500, startup: 200 },
+          drained: true,
+        },
+      },
+      {
+        title: 'db passes while drained: shown passing, still drained',
+        act: [{ run: 'db', passed: true }],
+        expect: {
+          overall: 'failure',
+          checks: { db: 'passing', loop: 'passing' },
+          probes: { live: 200, ready: 500, startup: 200 },
+          drained: true,
+        },
+      },
+      {
+        title: 'the clock moves past its end: the drain ends by itself',
+        act: [{ clockForwardMs: DRAIN_MS }],
+        expect: {
+          overall: 'success',
+          checks: { db: 'passing', loop: 'passing' },
+          probes: up,
+        },
+      },
+      {
+        title: 'drained again, with no end',
+        act: [{ drain: { reason: 'look at it' } }],
+        expect: {
+          overall: 'failure',
+          checks: { db: 'passing', loop: 'passing' },
+          probes: { live: 200, ready: 500, startup: 200 },
+          drained: true,
+        },
+      },
+      {
+        title: 'undrained early',
+        act: [{ undrain: true }],
+        expect: {
+          overall: 'success',
+          checks: { db: 'passing', loop: 'passing' },
+          probes: up,
+        },
+      },
+    ],
+  },
   {
     name: 'damping: failureThreshold 3, successThreshold 2',
     checks: {
@@ -240,6 +325,38 @@ const SCENARIOS: Scenario[] = [
     ],
   },
   {
+    name: 'shutdown while drained: shutdown wins',
+    options: { shutdownDelay: SHUTDOWN_DELAY_MS },
+    checks: { db: READY, loop: LIVE },
+    steps: [
+      {
+        title: 'both pass, then drained',
+        act: [
+          { run: 'db', passed: true },
+          { run: 'loop', passed: true },
+          { drain: { reason: 'maintenance', forMs: DRAIN_MS } },
+        ],
+        expect: {
+          overall: 'failure',
+          checks: { db: 'passing', loop: 'passing' },
+          probes: { live: 200, ready: 500, startup: 200 },
+          drained: true,
+        },
+      },
+      {
+        title:
+          'app.close() begins: the shutdown result replaces the drain, and the drain ends in every view',
+        act: [{ close: true }],
+        expect: {
+          overall: 'failure',
+          checks: { db: 'passing', loop: 'passing' },
+          probes: { live: 200, ready: 500, startup: 200 },
+          shuttingDown: true,
+        },
+      },
+    ],
+  },
+  {
     name: 'a non-critical failure',
     checks: {
       db: READY,
@@ -324,6 +441,16 @@ const SCENARIOS: Scenario[] = [
           overall: 'failure',
           checks: { db: 'failing', loop: 'passing' },
           probes: { live: 200, ready: 500, startup: 200 },
+        },
+      },
+      {
+        title: 'drained with a reason that carries the output marker: hidden',
+        act: [{ drain: { reason: `${OUTPUT_MARKER}: maintenance` } }],
+        expect: {
+          overall: 'failure',
+          checks: { db: 'failing', loop: 'passing' },
+          probes: { live: 200, ready: 500, startup: 200 },
+          drained: true,
         },
       },
     ],
@@ -493,6 +620,10 @@ class Harness {
       );
     } else if ('clockForwardMs' in action) {
       this.clockOffset += action.clockForwardMs;
+    } else if ('drain' in action) {
+      this.app.get(HealthCheckRunner).drain(action.drain);
+    } else if ('undrain' in action) {
+      this.app.get(HealthCheckRunner).undrain();
     } else if ('add' in action) {
       this.critical.set(action.add, action.options.critical !== false);
       this.app
@@ -510,6 +641,7 @@ class Harness {
     const { checks, overall } = expected;
     const degraded = expected.degraded === true;
     const shuttingDown = expected.shuttingDown === true;
+    const drained = expected.drained === true;
     const passed = (name: string) => checks[name] === 'passing';
 
     // The JSON report, on the app (pull views first: the first read applies staleness).
@@ -531,11 +663,17 @@ class Harness {
           Object.keys(checks).map((name) => [name, passed(name)]),
         ),
         ...(shuttingDown && { shutdown: false }),
+        ...(drained && { drain: false }),
       },
     });
     if (!shuttingDown) {
       for (const result of body.results) {
         if (checks[result.checker] === 'pending') continue;
+        if (result.checker === 'drain') {
+          // The drain's reason and end are its output: only with details.
+          expect(result.output !== undefined).toBe(this.showDetails);
+          continue;
+        }
         // Held results say so, and keep the shown status.
         if (result.held) {
           expect('consecutive_failures' in result.held).toBe(result.passed);
@@ -566,6 +704,7 @@ class Harness {
           ]),
         ),
         ...(shuttingDown && { shutdown: 'fail' }),
+        ...(drained && { drain: 'fail' }),
       },
     });
 
@@ -608,12 +747,19 @@ class Harness {
     if (newestOverall) {
       expect({ history: newestOverall.current }).toEqual({ history: overall });
     }
+    const newestDrain = entries.find((entry) => entry.type === 'drain');
+    if (newestDrain || drained) {
+      expect({ drain: newestDrain?.current }).toEqual({
+        drain: drained ? 'drained' : 'serving',
+      });
+    }
 
     // The Prometheus metrics.
     const scrape = await this.registry.metrics();
     expect({
       status: sampleOf(scrape, 'healthcheck_status'),
       degraded: sampleOf(scrape, 'healthcheck_degraded'),
+      drained: sampleOf(scrape, 'healthcheck_drained'),
       up: Object.fromEntries(
         Object.keys(checks).map((name) => [
           name,
@@ -623,6 +769,7 @@ class Harness {
     }).toEqual({
       status: overall === 'success' ? 1 : 0,
       degraded: degraded ? 1 : 0,
+      drained: drained ? 1 : 0,
       up: Object.fromEntries(
         Object.keys(checks).map((name) => [name, passed(name) ? 1 : 0]),
       ),
@@ -642,7 +789,7 @@ class Harness {
       ...Object.fromEntries(
         Object.keys(checks).map((name) => [
           name,
-          serving(passed(name) && !shuttingDown),
+          serving(passed(name) && !shuttingDown && !drained),
         ]),
       ),
     });
@@ -670,6 +817,7 @@ class Harness {
           { state: shown, passed: shown === 'passing' },
         ]),
       ),
+      drained,
       ended: shuttingDown,
     };
     for (const stream of this.streams) {
@@ -681,6 +829,7 @@ class Harness {
             { state: check.state, passed: check.result?.passed === true },
           ]),
         ),
+        drained: stream.drained,
         ended: stream.ended,
       });
       await until(

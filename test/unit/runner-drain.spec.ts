@@ -224,7 +224,7 @@ describe('HealthCheckRunner.drain', () => {
     expect(log).toHaveBeenCalledWith(drainEnded);
   });
 
-  it('loses to shutdown: the shutdown result shows, the timer undoes nothing, later calls change nothing', async () => {
+  it('loses to shutdown: it ends before the shutdown event, the shutdown result shows, later calls change nothing', async () => {
     const { runner, monitor, events } = setUp();
     await runner.run();
     runner.drain({ reason: 'migration', forMs: 1_000 });
@@ -242,8 +242,14 @@ describe('HealthCheckRunner.drain', () => {
     expect(events.map((event) => event.type)).toEqual([
       'drain',
       'overall',
+      'drain',
       'shutdown',
     ]);
+    expect(events[2]).toEqual({
+      type: 'drain',
+      previous: { reason: 'migration', until: '2026-01-01T00:00:01.000Z' },
+      current: undefined,
+    });
     expect((await monitor.peek()).status).toBe('failure');
   });
 
