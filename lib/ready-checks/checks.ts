@@ -1,10 +1,13 @@
 import { brokerChecks } from './brokers/index.js';
+import { coordinationChecks } from './coordination/index.js';
+import { directoryChecks } from './directory/index.js';
 import { grpcChecks } from './grpc/index.js';
 import { mongoChecks } from './mongo/index.js';
 import { networkChecks } from './network/index.js';
 import { redisChecks } from './redis/index.js';
 import { runtimeChecks } from './runtime/index.js';
 import { sqlChecks } from './sql/index.js';
+import { tlsChecks } from './tls/index.js';
 
 /**
  * Ready-made checks, registered with the module option `checks: [...]`, e.g.
@@ -19,4 +22,7 @@ export const checks = Object.freeze({
   ...redisChecks,
   ...brokerChecks,
   ...grpcChecks,
+  ...tlsChecks,
+  ...coordinationChecks,
+  ...directoryChecks,
 });
