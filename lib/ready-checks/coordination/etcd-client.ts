@@ -7,7 +7,6 @@ import { hasMethods } from '../shared/has-methods.js';
 
 /** What etcd answers to Maintenance.Status, as far as the check reads it (64-bit numbers come as strings). */
 export interface EtcdStatusLike {
-  header?: { member_id?: unknown } | null;
   version?: unknown;
   dbSize?: unknown;
   leader?: unknown;
