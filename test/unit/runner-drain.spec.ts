@@ -8,7 +8,10 @@ import {
 } from '../../lib/healthcheck.messages.js';
 import type { HealthEvent } from '../../lib/interfaces/health-event.interface.js';
 import type { HealthStatusChange } from '../../lib/interfaces/module-options.interface.js';
+import { HealthHistory } from '../../lib/history/health-history.service.js';
 import type { HealthReport } from '../../lib/index.js';
+import { EventStreamHub } from '../../lib/ui/event-stream.js';
+import { recordingResponse } from '../fixtures/ui-sse-client.js';
 import { createRunner } from './runner.helpers.js';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
@@ -276,5 +279,71 @@ describe('HealthCheckRunner.drain', () => {
     expect(after).not.toBe(drained);
     expect(after.status).toBe('success');
     expect(monitor.current({ tag: 'readiness' })).toBe(after);
+  });
+
+  it('is recorded in the history when it starts and ends, its reason and end only with details', async () => {
+    const { runner, monitor } = setUp();
+    const history = new HealthHistory(monitor, { history: { size: 10 } });
+    await runner.run();
+    runner.drain({ reason: 'migration', forMs: 1_000 });
+    jest.advanceTimersByTime(1_000);
+    const drains = (showDetails: boolean) =>
+      history
+        .entries({ showDetails })
+        .filter((entry) => entry.type === 'drain');
+    expect(drains(true)).toEqual([
+      {
+        time: (NOW + 1_000) / 1000,
+        type: 'drain',
+        previous: 'drained',
+        current: 'serving',
+      },
+      {
+        time: NOW / 1000,
+        type: 'drain',
+        previous: 'serving',
+        current: 'drained',
+        reason: 'migration',
+        until: '2026-01-01T00:00:01.000Z',
+      },
+    ]);
+    expect(drains(false)[1]).toEqual({
+      time: NOW / 1000,
+      type: 'drain',
+      previous: 'serving',
+      current: 'drained',
+    });
+  });
+
+  it('reaches event-stream clients as a change event, the reason only for those who see details', async () => {
+    const { runner, monitor } = setUp();
+    await runner.run();
+    const hub = new EventStreamHub({ monitor, title: 'Health' });
+    const full = recordingResponse();
+    const hidden = recordingResponse();
+    hub.serve(full.response, true);
+    hub.serve(hidden.response, false);
+    runner.drain({ reason: 'migration' });
+    const drainEvents = (client: typeof full) =>
+      client
+        .events()
+        .filter(
+          ({ event, data }) =>
+            event === 'change' && (data as { type: string }).type === 'drain',
+        )
+        .map(({ data }) => data);
+    expect(drainEvents(full)).toEqual([
+      expect.objectContaining({ current: 'drained', reason: 'migration' }),
+    ]);
+    expect(drainEvents(hidden)).toEqual([
+      expect.not.objectContaining({ reason: expect.anything() }),
+    ]);
+    const late = recordingResponse();
+    hub.serve(late.response, false);
+    expect(late.events()[0]).toMatchObject({
+      event: 'snapshot',
+      data: { drain: {}, overall: { status: 'failure' } },
+    });
+    hub.closeAll();
   });
 });
