@@ -1,9 +1,11 @@
 import { brokerChecks } from './brokers/index.js';
+import { cacheChecks } from './cache/index.js';
 import { coordinationChecks } from './coordination/index.js';
 import { directoryChecks } from './directory/index.js';
 import { grpcChecks } from './grpc/index.js';
 import { mongoChecks } from './mongo/index.js';
 import { networkChecks } from './network/index.js';
+import { queueChecks } from './queues/index.js';
 import { redisChecks } from './redis/index.js';
 import { runtimeChecks } from './runtime/index.js';
 import { sqlChecks } from './sql/index.js';
@@ -21,6 +23,8 @@ export const checks = Object.freeze({
   ...mongoChecks,
   ...redisChecks,
   ...brokerChecks,
+  ...queueChecks,
+  ...cacheChecks,
   ...grpcChecks,
   ...tlsChecks,
   ...coordinationChecks,

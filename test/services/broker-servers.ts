@@ -319,3 +319,58 @@ export async function runUntil(
   );
   return last;
 }
+
+/** A memcached in the foreground, UDP off; `stats()` reads its `stats` over a connection of its own. */
+export async function startMemcached(): Promise<
+  BrokerServer & { stats(): Promise<Record<string, string>> }
+> {
+  const dir = await tempDir('memcached');
+  const port = await freePort();
+  const server = await serverHandle(port, dir, () =>
+    spawnServer('memcached', dir, {
+      command: 'memcached',
+      args: ['-p', String(port), '-l', '127.0.0.1', '-U', '0', '-u', 'nobody'],
+      readyPort: port,
+    }),
+  );
+  const { connect } = await import('node:net');
+  const stats = (): Promise<Record<string, string>> =>
+    new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      let text = '';
+      socket.setTimeout(10_000, () =>
+        socket.destroy(new Error('memcached stats timed out')),
+      );
+      socket.once('error', reject);
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (!text.endsWith('END\r\n')) return;
+        socket.end();
+        const entries = text
+          .split('\r\n')
+          .filter((line) => line.startsWith('STAT '))
+          .map((line) => line.split(' ').slice(1, 3) as [string, string]);
+        resolve(Object.fromEntries(entries));
+      });
+      socket.write('stats\r\n');
+    });
+  return Object.assign(server, { stats });
+}
+
+/** A mosquitto broker on 127.0.0.1 with anonymous access and no persistence. */
+export async function startMosquitto(): Promise<BrokerServer> {
+  const dir = await tempDir('mosquitto');
+  const port = await freePort();
+  const config = join(dir, 'mosquitto.conf');
+  await writeFile(
+    config,
+    `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`,
+  );
+  return serverHandle(port, dir, () =>
+    spawnServer('mosquitto', dir, {
+      command: 'mosquitto',
+      args: ['-c', config],
+      readyPort: port,
+    }),
+  );
+}
