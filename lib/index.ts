@@ -26,6 +26,9 @@ export type {
 } from './interfaces/environment.interface.js';
 export type {
   CheckSnapshot,
+  DrainOptions,
+  DrainState,
+  HealthDrainChange,
   HealthEvent,
   HealthEventListener,
 } from './interfaces/health-event.interface.js';
@@ -36,8 +39,10 @@ export type {
   HealthcheckModuleAsyncOptions,
   HealthcheckModuleOptions,
   HealthcheckOptionsFactory,
+  HealthcheckOtelOptions,
   HealthcheckRouteOptions,
   HealthcheckServerOptions,
+  HealthServerThreadOptions,
   HealthcheckUiOptions,
   HealthReportHandler,
   HealthStatusChange,
@@ -67,6 +72,10 @@ export type {
 } from './ready-checks/network/index.js';
 export type { GrpcCheckOptions } from './ready-checks/grpc/index.js';
 export type {
+  TlsCertificates,
+  TlsCheckOptions,
+} from './ready-checks/tls/index.js';
+export type {
   DrizzleCheckOptions,
   KnexCheckOptions,
   MikroOrmCheckOptions,
@@ -82,12 +91,26 @@ export type {
 } from './ready-checks/mongo/index.js';
 export type { RedisCheckOptions } from './ready-checks/redis/index.js';
 export type {
+  BullmqCheckOptions,
+  BullmqLimits,
+} from './ready-checks/queues/index.js';
+export type { MemcachedCheckOptions } from './ready-checks/cache/index.js';
+export type { EtcdCheckOptions } from './ready-checks/coordination/index.js';
+export type { LdapCheckOptions } from './ready-checks/directory/index.js';
+export type {
   AmqpCheckOptions,
   KafkaCheckOptions,
   MicroserviceCheckOptions,
+  MqttCheckOptions,
   NatsCheckOptions,
 } from './ready-checks/brokers/index.js';
 export type {
   GrpcHealthServer,
   ServingStatus,
 } from './grpc/grpc-health.types.js';
+export { fromTerminus } from './terminus/from-terminus.js';
+export type {
+  TerminusIndicatorFunction,
+  TerminusIndicatorResult,
+  TerminusIndicatorStatus,
+} from './terminus/terminus-result.js';
