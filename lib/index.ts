@@ -76,6 +76,10 @@ export type {
   TlsCheckOptions,
 } from './ready-checks/tls/index.js';
 export type {
+  SmtpCheckOptions,
+  SmtpServerOptions,
+} from './ready-checks/mail/index.js';
+export type {
   DrizzleCheckOptions,
   KnexCheckOptions,
   MikroOrmCheckOptions,

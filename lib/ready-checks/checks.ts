@@ -3,6 +3,7 @@ import { cacheChecks } from './cache/index.js';
 import { coordinationChecks } from './coordination/index.js';
 import { directoryChecks } from './directory/index.js';
 import { grpcChecks } from './grpc/index.js';
+import { mailChecks } from './mail/index.js';
 import { mongoChecks } from './mongo/index.js';
 import { networkChecks } from './network/index.js';
 import { queueChecks } from './queues/index.js';
@@ -27,6 +28,7 @@ export const checks = Object.freeze({
   ...cacheChecks,
   ...grpcChecks,
   ...tlsChecks,
+  ...mailChecks,
   ...coordinationChecks,
   ...directoryChecks,
 });

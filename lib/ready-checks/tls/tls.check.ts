@@ -245,7 +245,8 @@ const isPem = (value: unknown): boolean =>
   (typeof value === 'string' || Buffer.isBuffer(value)) &&
   value.toString().includes('-----BEGIN CERTIFICATE-----');
 
-const isCertificates = (value: unknown): boolean => {
+/** Whether `value` is a PEM certificate or a non-empty array of them that node can read. */
+export const isCertificates = (value: unknown): boolean => {
   const each = Array.isArray(value) ? value : [value];
   if (each.length === 0 || !each.every(isPem)) return false;
   try {
