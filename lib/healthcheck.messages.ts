@@ -626,3 +626,29 @@ export const ldapResultCode = (
   diagnostic: string,
 ): string =>
   `the server answered ${result} (LDAP result code ${code})${diagnostic === '' ? '' : `: ${diagnostic}`}`;
+
+const clusterNamed = (name: string | undefined): string =>
+  name === undefined ? 'the cluster' : `cluster "${name}"`;
+
+export const searchClusterGreen = (
+  name: string | undefined,
+  shards: string,
+  ms: number,
+): string =>
+  `${clusterNamed(name)} is green${shards ? `: ${shards}` : ''} (answered in ${ms.toFixed(1)} ms)`;
+
+export const searchClusterYellow = (
+  name: string | undefined,
+  shards: string,
+  ms: number,
+): string =>
+  `${clusterNamed(name)} is yellow: every primary shard is assigned but some replicas are not, so it serves ` +
+  `searches and writes with less redundancy${shards ? ` (${shards})` : ''} (answered in ${ms.toFixed(1)} ms)`;
+
+export const searchClusterRed = (
+  name: string | undefined,
+  target: string,
+  shards: string,
+): string =>
+  `${clusterNamed(name)} of ${target} is red: some primary shards are not assigned, so part of the data ` +
+  `cannot be searched or written${shards ? ` (${shards})` : ''}`;

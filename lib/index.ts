@@ -79,6 +79,7 @@ export type {
   SmtpCheckOptions,
   SmtpServerOptions,
 } from './ready-checks/mail/index.js';
+export type { SearchCheckOptions } from './ready-checks/search/index.js';
 export type {
   DrizzleCheckOptions,
   KnexCheckOptions,

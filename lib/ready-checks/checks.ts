@@ -9,6 +9,7 @@ import { networkChecks } from './network/index.js';
 import { queueChecks } from './queues/index.js';
 import { redisChecks } from './redis/index.js';
 import { runtimeChecks } from './runtime/index.js';
+import { searchChecks } from './search/index.js';
 import { sqlChecks } from './sql/index.js';
 import { tlsChecks } from './tls/index.js';
 
@@ -29,6 +30,7 @@ export const checks = Object.freeze({
   ...grpcChecks,
   ...tlsChecks,
   ...mailChecks,
+  ...searchChecks,
   ...coordinationChecks,
   ...directoryChecks,
 });
