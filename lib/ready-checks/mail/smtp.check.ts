@@ -55,10 +55,15 @@ export interface SmtpCheckOptions {
 
 /** What `checks.smtp.run()` takes as its first argument: a transporter, or the options of a session. */
 export interface SmtpServerOptions {
+  /** The SMTP server to talk to. */
   host: string;
+  /** Its port, e.g. 25 or 587. */
   port: number;
+  /** Upgrades the session with STARTTLS after EHLO and says EHLO again. */
   starttls?: boolean;
+  /** Root certificates (PEM) trusted for STARTTLS besides the default roots. */
   ca?: TlsCertificates;
+  /** The name the server's certificate must match for STARTTLS. Default: the host. */
   servername?: string;
   /** Aborts the session and destroys its socket. */
   signal?: AbortSignal;
