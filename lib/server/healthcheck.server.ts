@@ -198,7 +198,7 @@ export class HealthcheckServer
       publisher.schedule();
     });
     const tick = setInterval(() => {
-      this.monitor.refreshExpired();
+      this.runOnDemandChecks();
       publisher.schedule();
     }, PUBLISH_INTERVAL_MS);
     tick.unref();
@@ -214,6 +214,20 @@ export class HealthcheckServer
       throw error;
     }
     this.thread = { host, stop };
+    this.runOnDemandChecks();
+  }
+
+  /**
+   * In thread mode nobody asks for the on-demand checks on the main thread: they run here, those never run or
+   * whose TTL is over (one run at a time each), and their results reach the worker through the events.
+   */
+  private runOnDemandChecks(): void {
+    try {
+      const report = this.monitor.current();
+      if (report instanceof Promise) report.catch(() => undefined);
+    } catch {
+      // Nothing to run: the report needs no check.
+    }
   }
 
   /** Answers a request; a warm cache is answered without a promise. */
@@ -290,5 +304,5 @@ interface ThreadedServer {
   stop: () => void;
 }
 
-/** Milliseconds between two publications when nothing happens (expired on-demand checks run then). */
+/** Milliseconds between two publications when nothing happens; the on-demand checks whose TTL is over run then. */
 const PUBLISH_INTERVAL_MS = 1_000;

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { type INestApplication, Module } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { isDeepStrictEqual } from 'node:util';
 import { Registry } from 'prom-client';
 import { HealthMonitor } from '../../lib/checks/health.monitor.js';
 import {
@@ -550,7 +552,15 @@ class Harness {
   streams: StreamView[] = [];
   showDetails = true;
 
-  async boot(scenario: Scenario, platform: Platform): Promise<void> {
+  /** Whether the health server runs on a worker thread, where answers arrive a moment after the change. */
+  threaded = false;
+
+  async boot(
+    scenario: Scenario,
+    platform: Platform,
+    threaded: boolean,
+  ): Promise<void> {
+    this.threaded = threaded;
     const realNow = Date.now.bind(Date);
     jest
       .spyOn(Date, 'now')
@@ -569,7 +579,12 @@ class Harness {
           checks: definitions,
           ui: true,
           metrics: { registry: this.registry },
-          server: { port: 0, host: '127.0.0.1', keepAppRoutes: true },
+          server: {
+            port: 0,
+            host: '127.0.0.1',
+            keepAppRoutes: true,
+            ...(threaded && { thread: true }),
+          },
         }),
       ],
     })
@@ -717,13 +732,18 @@ class Harness {
 
     // The health server: the same status, content type and bytes as the app, timestamp aside.
     for (const path of COMPARED_PATHS) {
-      const [onApp, onServer] = await Promise.all(
-        [this.appUrl, this.serverUrl].map((base) => getText(`${base}${path}`)),
-      );
-      expect({ path, ...comparable(onServer) }).toEqual({
-        path,
-        ...comparable(onApp),
-      });
+      const onApp = comparable(await getText(`${this.appUrl}${path}`));
+      let onServer = comparable(await getText(`${this.serverUrl}${path}`));
+      // The worker gets each change a moment after the main thread: it must agree within a bounded wait.
+      for (
+        let attempt = 0;
+        this.threaded && attempt < 100 && !isDeepStrictEqual(onServer, onApp);
+        attempt += 1
+      ) {
+        await delay(20);
+        onServer = comparable(await getText(`${this.serverUrl}${path}`));
+      }
+      expect({ path, ...onServer }).toEqual({ path, ...onApp });
     }
 
     // The history: the newest change of each check, and of the overall status.
@@ -909,7 +929,16 @@ function sorted(value: unknown): unknown {
   );
 }
 
-describe.each(PLATFORMS)('every view says the same (%s)', (platform) => {
+const SERVER_MODES = [
+  ['health server on the main thread', false],
+  ['health server on a worker thread', true],
+] as const;
+
+describe.each(
+  PLATFORMS.flatMap((platform) =>
+    SERVER_MODES.map(([mode, threaded]) => [platform, mode, threaded] as const),
+  ),
+)('every view says the same (%s, %s)', (platform, _mode, threaded) => {
   let harness: Harness | undefined;
 
   afterEach(async () => {
@@ -922,7 +951,7 @@ describe.each(PLATFORMS)('every view says the same (%s)', (platform) => {
     '%s',
     async (_name, scenario) => {
       harness = new Harness();
-      await harness.boot(scenario, platform);
+      await harness.boot(scenario, platform, threaded);
       for (const [index, step] of scenario.steps.entries()) {
         for (const action of step.act) await harness.act(action);
         try {

@@ -42,8 +42,8 @@ export interface AnswerPublisherDeps {
 /**
  * Prepares, for the threaded health server's worker, the answer of every route it may give on its own (the
  * report, the probes, each group, the history and the page), each with its variant for a blocked main thread,
- * and hands over those that changed. Reading the reports runs the on-demand checks whose TTL is over, so the
- * worker always has recent results.
+ * and hands over those that changed. It reads the cached results only: a check that hangs never holds a
+ * publication (the shutdown, for one, is handed over at once).
  */
 export class AnswerPublisher {
   /** Stands for the blocked time in a prepared answer; random, so that no output can contain it. */
@@ -116,11 +116,7 @@ export class AnswerPublisher {
     const settled = await Promise.all(
       reports.map(async ([key, selection, limit]) => {
         try {
-          return [
-            key,
-            await this.deps.monitor.current(selection),
-            limit,
-          ] as const;
+          return [key, await this.deps.monitor.peek(selection), limit] as const;
         } catch {
           return [key, undefined, limit] as const;
         }
