@@ -1,5 +1,6 @@
 import type { CheckSnapshot } from '../interfaces/health-event.interface.js';
 import type { OverallState } from '../status/overall-status.js';
+import { observedMeasurement } from './observed-measurement.js';
 import type { MetricLabels } from './prom-client.loader.js';
 
 /** What the metrics are computed from at scrape time: the cached checks and the flips counted so far. */
@@ -76,6 +77,13 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
       })),
   },
   {
+    suffix: 'observed_value',
+    type: 'gauge',
+    help: 'The measurement (observedValue) of the shown result of the health check, in the unit of the unit label.',
+    labelNames: ['check', 'unit'],
+    samples: observedValues,
+  },
+  {
     suffix: 'status',
     type: 'gauge',
     help: 'Overall health: 1 when no critical check is failing, else 0.',
@@ -121,4 +129,24 @@ function perResult(
     }
     return samples;
   };
+}
+
+/**
+ * One sample per check whose shown result carries a finite number as its measurement, whatever its status; the
+ * `unit` label only when the check gave a unit.
+ */
+function observedValues({ checks }: MetricsState): MetricSample[] {
+  const samples: MetricSample[] = [];
+  for (const check of checks) {
+    const measurement = check.result && observedMeasurement(check.result);
+    if (!measurement) continue;
+    samples.push({
+      labels:
+        measurement.unit === undefined
+          ? { check: check.name }
+          : { check: check.name, unit: measurement.unit },
+      value: measurement.value,
+    });
+  }
+  return samples;
 }

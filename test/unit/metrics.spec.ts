@@ -6,6 +6,7 @@ import {
 } from '../../lib/healthcheck.messages.js';
 import { HealthMetrics } from '../../lib/metrics/health-metrics.service.js';
 import { loadPromClient } from '../../lib/metrics/prom-client.loader.js';
+import { presentResult } from '../../lib/report/presentation.js';
 import { createRunner } from './runner.helpers.js';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
@@ -201,7 +202,7 @@ describe('HealthMetrics', () => {
     expect(await valueOf(registry, 'healthcheck_up', { check: 'search' })).toBe(
       0,
     );
-    expect(registry.getMetricsAsArray()).toHaveLength(8);
+    expect(registry.getMetricsAsArray()).toHaveLength(9);
 
     apps[1].onApplicationShutdown();
     expect(await valueOf(registry, 'healthcheck_up', { check: 'orders' })).toBe(
@@ -211,6 +212,213 @@ describe('HealthMetrics', () => {
       undefined,
     );
     apps[0].onApplicationShutdown();
+  });
+
+  it('scrapes the measurement of a check as healthcheck_observed_value with its check and unit', async () => {
+    const { runner, registry } = await setUp();
+    runner.addCheck('tls', () => ({
+      passed: true,
+      observedValue: 12,
+      observedUnit: 'days',
+    }));
+    await runner.run();
+    expect(
+      await valueOf(registry, 'healthcheck_observed_value', {
+        check: 'tls',
+        unit: 'days',
+      }),
+    ).toBe(12);
+    const text = await registry.metrics();
+    expect(text).toContain('# TYPE healthcheck_observed_value gauge');
+    expect(text).toContain(
+      'healthcheck_observed_value{check="tls",unit="days"} 12',
+    );
+    // `db` gives no measurement: no series.
+    expect(text).not.toMatch(/healthcheck_observed_value\{check="db"/);
+  });
+
+  it('leaves out a measurement that is not a finite number, and the unit label of a number without a unit', async () => {
+    const { runner, registry } = await setUp();
+    const given: Record<string, unknown> = {
+      text: '12',
+      object: { days: 12 },
+      nan: Number.NaN,
+      infinite: Number.POSITIVE_INFINITY,
+      boolean: true,
+      big: 12n,
+    };
+    for (const [name, observedValue] of Object.entries(given)) {
+      runner.addCheck(name, () => ({
+        passed: true,
+        observedValue,
+        observedUnit: 'days',
+      }));
+    }
+    runner.addCheck('plain', () => ({ passed: true, observedValue: 0.5 }));
+    await runner.run();
+    const metric = registry.getSingleMetric('healthcheck_observed_value')!;
+    const { values } = await metric.get();
+    expect(values).toEqual([{ labels: { check: 'plain' }, value: 0.5 }]);
+    expect(await valueOf(registry, 'healthcheck_up', { check: 'text' })).toBe(
+      1,
+    );
+  });
+
+  it('follows the measurement from one scrape to the next, and drops a series whose unit changed', async () => {
+    const { runner, registry } = await setUp();
+    const disk = { value: 70, unit: 'percent' };
+    runner.addCheck('disk', () => ({
+      passed: true,
+      observedValue: disk.value,
+      observedUnit: disk.unit,
+    }));
+    await runner.run();
+    expect(
+      await valueOf(registry, 'healthcheck_observed_value', { check: 'disk' }),
+    ).toBe(70);
+
+    disk.value = 71.5;
+    await runner.run();
+    expect(
+      await valueOf(registry, 'healthcheck_observed_value', { check: 'disk' }),
+    ).toBe(71.5);
+
+    disk.value = 8_000_000;
+    disk.unit = 'bytes';
+    await runner.run();
+    const { values } = await registry
+      .getSingleMetric('healthcheck_observed_value')!
+      .get();
+    expect(values).toEqual([
+      { labels: { check: 'disk', unit: 'bytes' }, value: 8_000_000 },
+    ]);
+  });
+
+  it('keeps the measurement of a failing result, and has none once a run fails without one', async () => {
+    const { runner, registry } = await setUp();
+    const cert = { daysLeft: 12, broken: false };
+    runner.addCheck('tls', () => {
+      if (cert.broken) throw new Error('handshake failed');
+      return {
+        passed: cert.daysLeft >= 14,
+        observedValue: cert.daysLeft,
+        observedUnit: 'days',
+      };
+    });
+    await runner.run();
+    expect(await valueOf(registry, 'healthcheck_up', { check: 'tls' })).toBe(0);
+    expect(
+      await valueOf(registry, 'healthcheck_observed_value', { check: 'tls' }),
+    ).toBe(12);
+
+    cert.broken = true;
+    await runner.run();
+    expect(await valueOf(registry, 'healthcheck_up', { check: 'tls' })).toBe(0);
+    expect(
+      await valueOf(registry, 'healthcheck_observed_value', { check: 'tls' }),
+    ).toBe(undefined);
+  });
+
+  it('reads the measurement of the shown result: the latest run while a threshold holds the status', async () => {
+    const { runner, registry } = await setUp();
+    const queue = { depth: 5 };
+    runner.addCheck(
+      'queue',
+      () => ({
+        passed: queue.depth < 100,
+        observedValue: queue.depth,
+        observedUnit: 'jobs',
+      }),
+      { failureThreshold: 2 },
+    );
+    await runner.run();
+    queue.depth = 250;
+    const report = await runner.run();
+    const shown = report.results.find((r) => r.checker === 'queue')!;
+    expect(shown.passed).toBe(true);
+    expect(shown.observedValue).toBe(250);
+    expect(await valueOf(registry, 'healthcheck_up', { check: 'queue' })).toBe(
+      1,
+    );
+    expect(
+      await valueOf(registry, 'healthcheck_observed_value', { check: 'queue' }),
+    ).toBe(250);
+  });
+
+  it('exports the measurement with showDetails false, as it exports the response time the report then hides', async () => {
+    const registry = new Registry();
+    const { runner, monitor } = createRunner({ showDetails: false });
+    runner.addCheck('tls', () => ({
+      passed: true,
+      observedValue: 12,
+      observedUnit: 'days',
+    }));
+    const metrics = new HealthMetrics(monitor, {
+      metrics: { registry, prefix: 'healthcheck_' },
+    });
+    await metrics.onModuleInit();
+    const report = await runner.run();
+    expect(presentResult(report.results[0], false)).not.toHaveProperty(
+      'observedValue',
+    );
+    expect(
+      await valueOf(registry, 'healthcheck_observed_value', { check: 'tls' }),
+    ).toBe(12);
+    metrics.onApplicationShutdown();
+  });
+
+  it('has no measurement for a background check waiting for its first run, and never runs it to get one', async () => {
+    const { registry, runner } = await setUp();
+    const background = jest.fn(() => ({ passed: true, observedValue: 1 }));
+    runner.addCheck('queue', background, { interval: 1_000 });
+    expect(await valueOf(registry, 'healthcheck_up', { check: 'queue' })).toBe(
+      0,
+    );
+    expect(
+      await valueOf(registry, 'healthcheck_observed_value', { check: 'queue' }),
+    ).toBe(undefined);
+    expect(background).not.toHaveBeenCalled();
+  });
+
+  it('keeps the measurements of two apps on one registry, and removes only its own when one closes', async () => {
+    const registry = new Registry();
+    const apps = await Promise.all(
+      [
+        ['edge', 12],
+        ['api', 40],
+      ].map(async ([name, days]) => {
+        const { runner, monitor } = createRunner({
+          successTtl: 0,
+          failedTtl: 0,
+        });
+        const cert = { days: days as number };
+        runner.addCheck(name as string, () => ({
+          passed: true,
+          observedValue: cert.days,
+          observedUnit: 'days',
+        }));
+        const metrics = new HealthMetrics(monitor, {
+          metrics: { registry, prefix: 'healthcheck_' },
+        });
+        await metrics.onModuleInit();
+        await runner.run();
+        return { runner, metrics, cert };
+      }),
+    );
+    const observed = async (check: string) =>
+      valueOf(registry, 'healthcheck_observed_value', { check, unit: 'days' });
+    expect(await observed('edge')).toBe(12);
+    expect(await observed('api')).toBe(40);
+
+    apps[0].cert.days = 11;
+    await apps[0].runner.run();
+    expect(await observed('edge')).toBe(11);
+    expect(await observed('api')).toBe(40);
+
+    apps[0].metrics.onApplicationShutdown();
+    expect(await observed('edge')).toBe(undefined);
+    expect(await observed('api')).toBe(40);
+    apps[1].metrics.onApplicationShutdown();
   });
 
   it('takes over the metrics it finds in the registry instead of registering them twice', async () => {
@@ -233,7 +441,7 @@ describe('HealthMetrics', () => {
     expect(await valueOf(registry, 'healthcheck_up', { check: 'db' })).toBe(
       undefined,
     );
-    expect(registry.getMetricsAsArray()).toHaveLength(8);
+    expect(registry.getMetricsAsArray()).toHaveLength(9);
   });
 
   it('uses prom-client’s global registry and the given prefix', async () => {

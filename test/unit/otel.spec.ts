@@ -26,6 +26,7 @@ const OVERALL = 'health_check.overall.status';
 const DEGRADED = 'health_check.overall.degraded';
 const CHANGES = 'health_check.status_changes';
 const DURATION = 'health_check.duration';
+const OBSERVED = 'health_check.observed_value';
 
 type Sdk = ReturnType<typeof otelSdk>;
 
@@ -301,6 +302,153 @@ describe('HealthOtel', () => {
     expect(snapshot).not.toHaveBeenCalled();
     points = await sdk.reader.exportNow();
     expect(points.histogram(DURATION, 'db')?.count).toBe(1);
+  });
+
+  it('observes the measurement of a check as health_check.observed_value with its name and unit', async () => {
+    const { runner } = await setUp(sdk);
+    runner.addCheck('tls', () => ({
+      passed: true,
+      observedValue: 12,
+      observedUnit: 'days',
+    }));
+    await runner.run();
+    const points = await sdk.reader.exportNow();
+    expect(points.of(OBSERVED)).toHaveLength(1);
+    expect(points.of(OBSERVED)[0]).toMatchObject({
+      attributes: {
+        'health_check.name': 'tls',
+        'health_check.observed_unit': 'days',
+      },
+      value: 12,
+    });
+    expect(Object.keys(points.of(OBSERVED)[0].attributes)).toHaveLength(2);
+    const descriptor = sdk.reader.exporter
+      .getMetrics()[0]
+      .scopeMetrics[0].metrics.find((m) => m.descriptor.name === OBSERVED)!;
+    expect(descriptor.descriptor.unit).toBe('');
+  });
+
+  it('observes no point for a measurement that is not a finite number, and no unit attribute without a unit', async () => {
+    const { runner } = await setUp(sdk);
+    const given: Record<string, unknown> = {
+      text: '12',
+      object: { days: 12 },
+      nan: Number.NaN,
+      infinite: Number.NEGATIVE_INFINITY,
+      big: 12n,
+    };
+    for (const [name, observedValue] of Object.entries(given)) {
+      runner.addCheck(name, () => ({
+        passed: true,
+        observedValue,
+        observedUnit: 'days',
+      }));
+    }
+    runner.addCheck('plain', () => ({ passed: true, observedValue: -3 }));
+    await runner.run();
+    const points = await sdk.reader.exportNow();
+    expect(points.of(OBSERVED).map((p) => [p.attributes, p.value])).toEqual([
+      [{ 'health_check.name': 'plain' }, -3],
+    ]);
+    expect(points.value(STATUS, 'text')).toBe(1);
+  });
+
+  it('follows the measurement from one collection to the next, through a failing result, until a run gives none', async () => {
+    // Delta temporality: the SDK's cumulative gauges would keep repeating a point that is no longer observed.
+    const delta = otelSdk(AggregationTemporality.DELTA);
+    try {
+      const { runner } = await setUp(delta);
+      const cert = { daysLeft: 30, broken: false };
+      runner.addCheck('tls', () => {
+        if (cert.broken) throw new Error('handshake failed');
+        return {
+          passed: cert.daysLeft >= 14,
+          observedValue: cert.daysLeft,
+          observedUnit: 'days',
+        };
+      });
+      await runner.run();
+      expect((await delta.reader.exportNow()).value(OBSERVED, 'tls')).toBe(30);
+
+      cert.daysLeft = 13;
+      await runner.run();
+      let points = await delta.reader.exportNow();
+      expect(points.value(STATUS, 'tls')).toBe(0);
+      expect(points.value(OBSERVED, 'tls')).toBe(13);
+
+      cert.broken = true;
+      await runner.run();
+      points = await delta.reader.exportNow();
+      expect(points.value(STATUS, 'tls')).toBe(0);
+      expect(points.value(OBSERVED, 'tls')).toBeUndefined();
+    } finally {
+      await delta.shutdown();
+    }
+  });
+
+  it('observes the measurement with showDetails false, as it records the durations', async () => {
+    const { runner } = await setUp(sdk, { showDetails: false });
+    runner.addCheck('tls', () => ({
+      passed: true,
+      observedValue: 12,
+      observedUnit: 'days',
+    }));
+    await runner.run();
+    const points = await sdk.reader.exportNow();
+    expect(points.value(OBSERVED, 'tls')).toBe(12);
+    expect(points.histogram(DURATION, 'tls')?.count).toBe(1);
+  });
+
+  it('keeps the measurements of two apps on one meter, and removes only its own when one closes', async () => {
+    const delta = otelSdk(AggregationTemporality.DELTA);
+    try {
+      const apps = await Promise.all(
+        [
+          ['edge', 12],
+          ['api', 40],
+        ].map(async ([name, days]) => {
+          const { runner, monitor, registry } = createRunner({
+            successTtl: 0,
+            failedTtl: 0,
+          });
+          const cert = { days: days as number };
+          runner.addCheck(name as string, () => ({
+            passed: true,
+            observedValue: cert.days,
+            observedUnit: 'days',
+          }));
+          const service = new HealthOtel(monitor, registry, {
+            otel: { meter: delta.meter },
+            showDetails: true,
+          });
+          await service.onModuleInit();
+          await runner.run();
+          return { runner, service, cert };
+        }),
+      );
+      let points = await delta.reader.exportNow();
+      expect(points.perCheck(OBSERVED)).toEqual([
+        ['api', 40],
+        ['edge', 12],
+      ]);
+
+      apps[0].cert.days = 11;
+      await apps[0].runner.run();
+      points = await delta.reader.exportNow();
+      expect(points.perCheck(OBSERVED)).toEqual([
+        ['api', 40],
+        ['edge', 11],
+      ]);
+
+      apps[0].service.onApplicationShutdown();
+      points = await delta.reader.exportNow();
+      expect(points.perCheck(OBSERVED)).toEqual([['api', 40]]);
+      apps[1].service.onApplicationShutdown();
+      points = await delta.reader.exportNow();
+      expect(points.of(OBSERVED)).toEqual([]);
+    } finally {
+      await delta.shutdown();
+    }
   });
 
   it('keeps two apps on one meter apart: each adds its checks, and closing one leaves the other', async () => {

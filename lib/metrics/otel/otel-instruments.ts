@@ -1,5 +1,7 @@
+import type { HealthCheckResult } from '../../interfaces/check.interface.js';
 import type { CheckSnapshot } from '../../interfaces/health-event.interface.js';
 import type { OverallState } from '../../status/overall-status.js';
+import { observedMeasurement } from '../observed-measurement.js';
 
 /** The instrumentation scope of the meter and logger this module asks the global providers for. */
 export const INSTRUMENTATION_SCOPE = {
@@ -65,10 +67,12 @@ export const OTEL_NAMES = {
   overallStatus: 'health_check.overall.status',
   overallDegraded: 'health_check.overall.degraded',
   statusChanges: 'health_check.status_changes',
+  observedValue: 'health_check.observed_value',
   name: 'health_check.name',
   critical: 'health_check.critical',
   tags: 'health_check.tags',
   newStatus: 'health_check.status',
+  observedUnit: 'health_check.observed_unit',
 } as const;
 
 /** Bucket bounds of the duration histogram, in seconds (the SDK's defaults suit milliseconds). */
@@ -82,6 +86,7 @@ export interface HealthInstruments {
   status: OtelObservable;
   overallStatus: OtelObservable;
   overallDegraded: OtelObservable;
+  observedValue: OtelObservable;
   duration: ReturnType<OtelMeter['createHistogram']>;
   statusChanges: ReturnType<OtelMeter['createCounter']>;
 }
@@ -179,6 +184,12 @@ function createInstruments(meter: OtelMeter): HealthInstruments {
         'Overall health is up but a non-critical check is failing: 1, else 0.',
       unit: '1',
     }),
+    observedValue: meter.createObservableGauge(OTEL_NAMES.observedValue, {
+      description:
+        'The measurement (observedValue) of the shown result of the health check, in the unit of its health_check.observed_unit attribute.',
+      // Each check gives its own unit, so the instrument has none: the attribute carries it.
+      unit: '',
+    }),
     duration: meter.createHistogram(OTEL_NAMES.duration, {
       description: 'Seconds each completed run of the health check took.',
       unit: 's',
@@ -196,6 +207,7 @@ const observablesOf = (instruments: HealthInstruments): OtelObservable[] => [
   instruments.status,
   instruments.overallStatus,
   instruments.overallDegraded,
+  instruments.observedValue,
 ];
 
 /**
@@ -217,6 +229,7 @@ function observeAll(
         asGaugeValue(check.result.passed),
         checkAttributes(check),
       );
+      observeMeasurement(result, instruments, check.name, check.result);
     }
     const overall = binding.overall();
     result.observe(
@@ -225,4 +238,20 @@ function observeAll(
     );
     result.observe(instruments.overallDegraded, asGaugeValue(overall.degraded));
   }
+}
+
+/** The point of a check whose shown result carries a finite number as its measurement, whatever its status. */
+function observeMeasurement(
+  result: OtelBatchResult,
+  instruments: HealthInstruments,
+  name: string,
+  shown: HealthCheckResult,
+): void {
+  const measurement = observedMeasurement(shown);
+  if (!measurement) return;
+  const attributes: OtelAttributes = { [OTEL_NAMES.name]: name };
+  if (measurement.unit !== undefined) {
+    attributes[OTEL_NAMES.observedUnit] = measurement.unit;
+  }
+  result.observe(instruments.observedValue, measurement.value, attributes);
 }
