@@ -112,7 +112,7 @@ const toMicroseconds = (seconds: number): number =>
 /** A frozen result of the JSON format from an outcome whose values are already fit to show. */
 function createResult(
   check: ResultSubject,
-  { passed, output, observedValue, observedUnit }: CheckOutcome,
+  { passed, output, observedValue, observedUnit, degraded }: CheckOutcome,
   computedAt: number,
   lifetimeMs: number,
   responseTime: number,
@@ -121,6 +121,7 @@ function createResult(
     checker: check.name,
     output,
     passed,
+    ...(passed && degraded && { degraded: true as const }),
     timestamp: computedAt / 1000,
     expires: (computedAt + lifetimeMs) / 1000,
     response_time: toMicroseconds(responseTime),

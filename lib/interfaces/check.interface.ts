@@ -7,7 +7,7 @@ export interface HealthCheckContext {
 
 /**
  * The shapes a check may return: the Python library's `[passed, output]` tuple, an object, or a bare boolean. The object
- * may carry a measurement (`observedValue`, `observedUnit`), shown in the IETF format.
+ * may carry a measurement (`observedValue`, `observedUnit`), shown in the IETF format, and `degraded`.
  */
 export type HealthCheckOutcome =
   | readonly [boolean, unknown]
@@ -16,6 +16,8 @@ export type HealthCheckOutcome =
       output?: unknown;
       observedValue?: unknown;
       observedUnit?: string;
+      /** With `passed: true`: passing, but worth attention (the report is marked degraded); ignored on a failure. */
+      degraded?: boolean;
     }
   | boolean;
 
@@ -70,6 +72,8 @@ export interface HealthCheckResult {
   checker: string;
   output: unknown;
   passed: boolean;
+  /** Present (true) on a passing result whose check said it is degraded: it counts as a pass, worth attention. */
+  degraded?: true;
   /** Epoch seconds at which the result was computed. */
   timestamp: number;
   /** Epoch seconds at which the cached result expires. */
@@ -107,7 +111,7 @@ export type HeldStatus =
 export interface HealthReport {
   hostname: string;
   status: 'success' | 'failure';
-  /** Present (true) when the report succeeds although a non-critical check failed. */
+  /** Present (true) when the report succeeds although a non-critical check failed or a check is degraded. */
   degraded?: true;
   /** Epoch seconds at which this report was assembled. */
   timestamp: number;

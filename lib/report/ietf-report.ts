@@ -29,8 +29,8 @@ export interface IetfReport {
 export const IETF_CONTENT_TYPE = 'application/health+json; charset=utf-8';
 
 /**
- * Converts a report to draft-inadarei-api-health-check: a failed non-critical check is `warn`, and `output` is
- * only given for warn and fail, as the draft asks. `showDetails: false` leaves out outputs and measurements.
+ * Converts a report to draft-inadarei-api-health-check: a failed non-critical check and a degraded check are
+ * `warn`, and `output` is only given for warn and fail, as the draft asks. `showDetails: false` leaves out outputs and measurements.
  */
 export function toIetfReport(
   report: HealthReport,
@@ -56,7 +56,9 @@ function toIetfCheck(
   shown: HealthCheckResult,
 ): IetfCheck {
   const status: IetfStatus = result.passed
-    ? 'pass'
+    ? result.degraded
+      ? 'warn'
+      : 'pass'
     : result.critical === false
       ? 'warn'
       : 'fail';

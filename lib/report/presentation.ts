@@ -7,19 +7,20 @@ import type {
 
 /**
  * What an audience may see, decided here and nowhere else. With details, everything (outputs are scrubbed when
- * a result is made). Without details, a check's name, outcome, criticality and runbook only: no output in any
- * form (no `output`, no measurement, no output held by a threshold). A drain's reason and end are its result's
- * output: hidden alike.
+ * a result is made). Without details, a check's name, outcome (`passed`, and `degraded`: a status, not a
+ * detail), criticality and runbook only: no output in any form (no `output`, no measurement, no output held by a
+ * threshold). A drain's reason and end are its result's output: hidden alike.
  */
 export function presentResult(
   result: HealthCheckResult,
   showDetails: boolean,
 ): HealthCheckResult {
   if (showDetails) return result;
-  const { checker, passed, critical, runbook } = result;
+  const { checker, passed, degraded, critical, runbook } = result;
   return {
     checker,
     passed,
+    ...(degraded === true && { degraded }),
     ...(critical === false && { critical }),
     ...(runbook !== undefined && { runbook }),
   } as HealthCheckResult;

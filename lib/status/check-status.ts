@@ -25,7 +25,8 @@ export function pendingStatus(placeholder?: HealthCheckResult): CheckStatus {
 /**
  * The status after a run. The first run is shown as it is; after that the shown status changes only once
  * `failureThreshold` (or `successThreshold`) consecutive runs disagree with it. While a threshold holds, the
- * result keeps the shown status and output and says so in `held` (the count, the threshold, the run's output).
+ * result keeps the shown status (its `degraded` flag included) and output and says so in `held` (the count, the
+ * threshold, the run's output). A degraded run of a passing check agrees with it: shown at once, as it is.
  */
 export function observeRun(
   current: CheckStatus,
@@ -50,11 +51,15 @@ export function observeRun(
         failure_threshold: threshold,
         latest_output: run.output,
       };
+  // The held result shows the previous status whole: its degraded flag too, never the disagreeing run's.
+  const { degraded: runDegraded, ...rest } = run;
+  void runDegraded;
   return Object.freeze({
     status: current.status,
     shown: Object.freeze({
-      ...run,
+      ...rest,
       passed,
+      ...(passed && current.shown?.degraded && { degraded: true as const }),
       output: current.shown?.output ?? null,
       held,
     }),

@@ -8,7 +8,8 @@ import {
 /**
  * Runs a @nestjs/terminus indicator as a health check: return it from a `@HealthCheck()` method,
  * `return fromTerminus(() => this.db.pingCheck('database'))`. It passes unless a key is `down`, with terminus'
- * result as its output; a thrown `HealthCheckError` fails with its causes; any other error is thrown on.
+ * result as its output, and is degraded (passing, the report marked degraded) when a key is `degraded`; a thrown
+ * `HealthCheckError` fails with its causes; any other error is thrown on.
  */
 export async function fromTerminus(
   indicator: TerminusIndicatorFunction,

@@ -27,17 +27,22 @@ export type TerminusIndicatorFunction =
   | (() => Resolvable | PromiseLike<Resolvable>)
   | PromiseLike<TerminusIndicatorResult>;
 
-/** How a terminus result reads here: failed when a key is down or the shape is not terminus'. */
+/**
+ * How a terminus result reads here: failed when a key is down or the shape is not terminus'; passing and
+ * `degraded` when no key is down and one is degraded.
+ */
 export interface TerminusReading {
   passed: boolean;
   output: unknown;
+  degraded?: true;
 }
 
 const STATUSES: ReadonlySet<unknown> = new Set(['up', 'degraded', 'down']);
 
 /**
- * Reads a terminus result as terminus' HealthCheckService does: it passes unless a key is `down` (`degraded`
- * passes). The whole result is the output. A value that is not a result fails with a sentence saying why.
+ * Reads a terminus result as terminus' HealthCheckService does: it passes unless a key is `down`; a `degraded`
+ * key passes and marks the outcome degraded (terminus' report stays `ok` too). The whole result is the output.
+ * A value that is not a result fails with a sentence saying why.
  */
 export function readTerminusResult(value: unknown): TerminusReading {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -47,6 +52,7 @@ export function readTerminusResult(value: unknown): TerminusReading {
   if (entries.length === 0)
     return { passed: false, output: terminusEmptyResult };
   let passed = true;
+  let degraded = false;
   for (const [key, entry] of entries) {
     const status = (entry as { status?: unknown } | null)?.status;
     if (typeof entry !== 'object' || entry === null || !STATUSES.has(status)) {
@@ -56,8 +62,13 @@ export function readTerminusResult(value: unknown): TerminusReading {
       };
     }
     if (status === 'down') passed = false;
+    else if (status === 'degraded') degraded = true;
   }
-  return { passed, output: value };
+  return {
+    passed,
+    output: value,
+    ...(passed && degraded && { degraded: true as const }),
+  };
 }
 
 /**

@@ -3,7 +3,7 @@
 
 /** CSP source of the page's inline script. */
 export const DASHBOARD_SCRIPT_HASH =
-  "'sha256-JX2WRJOoZyMul6grnd77468mUPrU0OsPNXw57iB8jEw='";
+  "'sha256-j6+QPugWLTLDgHwLrrtG7zoJmfSh9B9K6uIqKE1drxc='";
 
 /** CSP source of the page's inline style. */
 export const DASHBOARD_STYLE_HASH =
@@ -465,6 +465,7 @@ export const DASHBOARD_HTML = `<!doctype html>
         };
         var STATE_LABEL = {
           passing: 'Passing',
+          degraded: 'Degraded',
           failing: 'Failing',
           pending: 'Pending',
           'not-run': 'Not run yet',
@@ -560,6 +561,7 @@ export const DASHBOARD_HTML = `<!doctype html>
 
         function statusOf(check) {
           if (check.state === 'passing') return 'success';
+          if (check.state === 'degraded') return 'degraded';
           if (check.state === 'failing')
             return check.critical ? 'failure' : 'degraded';
           return 'idle';
@@ -701,6 +703,14 @@ export const DASHBOARD_HTML = `<!doctype html>
           var minor = failing.filter(function (entry) {
             return !entry.data.critical;
           });
+          var degraded = by('degraded');
+          var attention = function () {
+            var parts = [];
+            if (minor.length)
+              parts.push('non-critical failing: ' + names(minor));
+            if (degraded.length) parts.push('degraded: ' + names(degraded));
+            return parts.join(' · ');
+          };
           var plural = function (count, word) {
             return count + ' ' + word + (count === 1 ? '' : 's');
           };
@@ -708,16 +718,17 @@ export const DASHBOARD_HTML = `<!doctype html>
           if (drain && !critical.length) {
             status = 'degraded';
             heading = 'Drained: taken out of rotation, checks still run';
-            detail = minor.length
-              ? 'Non-critical failing: ' + names(minor)
-              : waiting.length
-                ? 'Not run yet: ' + names(waiting)
-                : plural(all.length, 'check') + ' healthy';
+            detail =
+              minor.length || degraded.length
+                ? attention()
+                : waiting.length
+                  ? 'Not run yet: ' + names(waiting)
+                  : plural(all.length, 'check') + ' healthy';
           } else if (overall.status === 'failure' && critical.length) {
             status = 'failure';
             heading = 'Failing: ' + plural(critical.length, 'critical check');
             detail = names(critical);
-            if (minor.length) detail += ' · non-critical: ' + names(minor);
+            if (minor.length || degraded.length) detail += ' · ' + attention();
           } else if (overall.status === 'failure') {
             status = 'idle';
             heading = 'Waiting for the first results';
@@ -726,9 +737,17 @@ export const DASHBOARD_HTML = `<!doctype html>
             status = 'degraded';
             heading =
               'Degraded: ' +
-              plural(minor.length, 'non-critical check') +
-              ' failing';
-            detail = names(minor);
+              [
+                minor.length
+                  ? plural(minor.length, 'non-critical check') + ' failing'
+                  : '',
+                degraded.length
+                  ? plural(degraded.length, 'check') + ' degraded'
+                  : '',
+              ]
+                .filter(Boolean)
+                .join(', ');
+            detail = attention();
           } else if (all.length === 0) {
             status = 'idle';
             heading = 'No checks registered';
@@ -750,9 +769,13 @@ export const DASHBOARD_HTML = `<!doctype html>
           var counts = el('counts');
           counts.replaceChildren();
           [
-            [all.length - failing.length - waiting.length, 'passing', ''],
+            [
+              all.length - failing.length - degraded.length - waiting.length,
+              'passing',
+              '',
+            ],
             [critical.length, 'failing', 'failure'],
-            [minor.length, 'degraded', 'degraded'],
+            [minor.length + degraded.length, 'degraded', 'degraded'],
             [waiting.length, 'waiting', ''],
           ].forEach(function (count) {
             if (count[0] === 0 && count[1] !== 'passing') return;
@@ -912,7 +935,10 @@ export const DASHBOARD_HTML = `<!doctype html>
               degraded:
                 entry.current === 'success' &&
                 Array.from(checks.values()).some(function (check) {
-                  return check.data.state === 'failing' && !check.data.critical;
+                  return (
+                    check.data.state === 'degraded' ||
+                    (check.data.state === 'failing' && !check.data.critical)
+                  );
                 }),
             };
             renderOverall(overall);

@@ -8,8 +8,9 @@ import type {
 import { presentDrain, presentResult } from '../report/presentation.js';
 import type { OverallState } from '../status/overall-status.js';
 
-/** What a check is doing, as the dashboard shows it. */
-export type CheckState = 'passing' | 'failing' | 'pending' | 'not-run';
+/** What a check is doing, as the dashboard shows it; `degraded` is a passing check that said it is degraded. */
+export type CheckState =
+  'passing' | 'degraded' | 'failing' | 'pending' | 'not-run';
 
 /** A check as the event stream sends it. */
 export interface StreamCheck {
@@ -94,7 +95,15 @@ export function streamCheck(
     tags,
     critical,
     ...(interval !== undefined && { interval }),
-    state: status === 'pending' && !result ? 'not-run' : status,
+    state: stateOf(status, result),
     ...(result && { result: presentResult(result, showDetails) }),
   };
+}
+
+function stateOf(
+  status: CheckSnapshot['status'],
+  result: HealthCheckResult | undefined,
+): CheckState {
+  if (status === 'pending' && !result) return 'not-run';
+  return status === 'passing' && result?.degraded ? 'degraded' : status;
 }

@@ -87,6 +87,10 @@ describe.each(PLATFORMS)(
         expect(theirs.status === 200).toBe(terminusUp);
         expect(ours.status).toBe(terminusUp ? 200 : 500);
         expect(ours.body.status).toBe(terminusUp ? 'success' : 'failure');
+        // terminus' own status `degraded` is ours: a success marked degraded.
+        expect(ours.body.degraded === true).toBe(
+          theirs.body.status === 'degraded',
+        );
         const [result] = ours.body.results;
         expect(result).toEqual(
           expect.objectContaining({ checker: name, passed: terminusUp }),
@@ -116,12 +120,17 @@ describe.each(PLATFORMS)(
       expect(heap.body.results[0].output).toEqual(terminusHeap.body.details);
     });
 
-    it('a degraded key leaves the report a success, the key shown as degraded', async () => {
+    it('a degraded key leaves the report a success marked degraded, the check degraded, the key shown as degraded', async () => {
       const agent = request(app.getHttpServer());
       const ours = await agent.get('/healthcheck?check=service_degraded');
       const theirs = await agent.get('/terminus/service_degraded');
       expect(theirs.body.status).toBe('degraded');
       expect(ours.status).toBe(200);
+      expect(ours.body).toMatchObject({ status: 'success', degraded: true });
+      expect(ours.body.results[0]).toMatchObject({
+        passed: true,
+        degraded: true,
+      });
       expect(ours.body.results[0].output).toEqual({
         search: { status: 'degraded', shards: 2 },
       });

@@ -97,17 +97,43 @@ describe('fromTerminus', () => {
     ]);
   });
 
-  it('passes on a degraded result, as terminus does, showing the key as degraded', async () => {
+  it('passes degraded on a degraded result, as terminus passes it, showing the key as degraded', async () => {
     const outcome = await fromTerminus(() => ({
       ...indicator.check('primary').up(),
       ...indicator.check('search').degraded('slow'),
     }));
     expect(outcome).toEqual({
       passed: true,
+      degraded: true,
       output: {
         primary: { status: 'up' },
         search: { status: 'degraded', message: 'slow' },
       },
+    });
+  });
+
+  it('fails, without degraded, when one key is degraded and another down', async () => {
+    const outcome = await fromTerminus(() => ({
+      ...indicator.check('search').degraded('slow'),
+      ...indicator.check('primary').down('gone'),
+    }));
+    expect(outcome).toEqual({
+      passed: false,
+      output: {
+        search: { status: 'degraded', message: 'slow' },
+        primary: { status: 'down', message: 'gone' },
+      },
+    });
+  });
+
+  it('a degraded result becomes a passing check result marked degraded', async () => {
+    const result = await execute(() =>
+      fromTerminus(() => indicator.check('search').degraded('slow')),
+    );
+    expect(result).toMatchObject({
+      passed: true,
+      degraded: true,
+      output: { search: { status: 'degraded', message: 'slow' } },
     });
   });
 

@@ -31,7 +31,8 @@ export type SearchEngine = 'elasticsearch' | 'opensearch';
 
 /**
  * Asks the cluster for its health through the user's client, once (no retry), and judges the status: green
- * passes; yellow passes, saying which replicas are unassigned (searches and writes still work); red fails. The
+ * passes; yellow passes degraded (the report is marked degraded), saying which replicas are unassigned
+ * (searches and writes still work); red fails. The
  * request is cancelled when the signal aborts: the Elasticsearch client takes the signal, the OpenSearch
  * client's request is aborted. The observed value is the time taken in ms.
  */
@@ -75,12 +76,13 @@ export async function checkSearchHealth(
       ),
     };
   }
+  const green = health.status === 'green';
   return {
     passed: true,
-    output:
-      health.status === 'green'
-        ? searchClusterGreen(health.clusterName, shards, ms)
-        : searchClusterYellow(health.clusterName, shards, ms),
+    ...(!green && { degraded: true as const }),
+    output: green
+      ? searchClusterGreen(health.clusterName, shards, ms)
+      : searchClusterYellow(health.clusterName, shards, ms),
     observedValue: roundMs(ms),
     observedUnit: 'ms',
   };

@@ -7,6 +7,8 @@ export interface ReadyCheckOutcome {
   observedValue?: number;
   /** `ms`, `bytes`, `percent` or `ratio`. */
   observedUnit?: string;
+  /** Present (true) on a pass that is worth attention (a yellow cluster): the report is marked degraded. */
+  degraded?: true;
 }
 
 /** What every `.run` takes besides its client or options: all optional. */
