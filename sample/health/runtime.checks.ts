@@ -11,13 +11,17 @@ const MIN_FREE_BYTES =
 /**
  * Checks of the process and its host, from the library: a blocked event loop or a nearly full heap fail
  * liveness; a nearly full disk fails readiness, checked in the background every 30 s so probes never wait for
- * the file system.
+ * the file system. With the health server on its own thread (`threaded`), the thread's heartbeat limits decide
+ * liveness for the event loop, so the event-loop check only takes the instance out of rotation after a slow
+ * spell instead of failing liveness.
  */
-export const runtimeChecks = (): HealthCheckDefinition[] => [
+export const runtimeChecks = ({
+  threaded = false,
+}: { threaded?: boolean } = {}): HealthCheckDefinition[] => [
   checks.eventLoop('event_loop', {
     maxDelayMs: MAX_EVENT_LOOP_DELAY_MS,
     successTtl: 5_000,
-    tags: ['liveness'],
+    tags: [threaded ? 'readiness' : 'liveness'],
   }),
   checks.heap('heap', { maxUsedRatio: MAX_HEAP_RATIO, tags: ['liveness'] }),
   checks.disk('disk_space', {

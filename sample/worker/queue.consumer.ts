@@ -7,6 +7,8 @@ import {
 import { HealthCheck } from 'nestjs-healthcheck';
 
 const STALL_AFTER_MS = Number(process.env.STALL_AFTER_MS ?? 30_000);
+/** Every tenth job keeps the event loop busy this long (ms), as a CPU-heavy job would. Default 0. */
+const BUSY_JOB_MS = Number(process.env.BUSY_JOB_MS ?? 0);
 
 /**
  * Stands in for a queue consumer: it takes a job every second. Its readiness check fails when no job was taken
@@ -24,6 +26,7 @@ export class QueueConsumer
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
       this.jobs++;
+      if (BUSY_JOB_MS > 0 && this.jobs % 10 === 0) busyFor(BUSY_JOB_MS);
       this.lastJobAt = Date.now();
     }, 1_000);
   }
@@ -41,5 +44,13 @@ export class QueueConsumer
   consuming(): [boolean, Record<string, number>] {
     const idleMs = Date.now() - this.lastJobAt;
     return [idleMs < STALL_AFTER_MS, { jobs: this.jobs, idleMs }];
+  }
+}
+
+/** Spins on the event loop, as parsing a large file or resizing an image would. */
+function busyFor(ms: number): void {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    // busy
   }
 }
