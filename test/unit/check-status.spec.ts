@@ -544,3 +544,77 @@ describe('isStale', () => {
     }
   });
 });
+
+describe('observeRun with degraded runs', () => {
+  const degradedRun = (output: string, at = 1_000): HealthCheckResult =>
+    Object.freeze({ ...run(true, output, at), degraded: true as const });
+  const thresholds = { failureThreshold: 3, successThreshold: 2 };
+
+  it('a degraded run of a passing check agrees with it: shown at once, degraded, no streak', () => {
+    const passing = observeRun(pendingStatus(), run(true, 'green'), thresholds);
+    const next = observeRun(passing, degradedRun('yellow'), thresholds);
+    expect(next).toEqual({
+      status: 'passing',
+      shown: degradedRun('yellow'),
+      streak: 0,
+    });
+    const back = observeRun(next, run(true, 'green', 1_001), thresholds);
+    expect(back.shown).toEqual(run(true, 'green', 1_001));
+    expect(back.shown).not.toHaveProperty('degraded');
+  });
+
+  it('a first degraded run is shown passing and degraded', () => {
+    const first = observeRun(
+      pendingStatus(),
+      degradedRun('yellow'),
+      thresholds,
+    );
+    expect(first.status).toBe('passing');
+    expect(first.shown?.degraded).toBe(true);
+  });
+
+  it('a held passing status keeps the degraded flag of the result it holds', () => {
+    const degraded = observeRun(
+      pendingStatus(),
+      degradedRun('yellow'),
+      thresholds,
+    );
+    const held = observeRun(degraded, run(false, 'red', 1_001), thresholds);
+    expect(held.status).toBe('passing');
+    expect(held.shown).toMatchObject({
+      passed: true,
+      degraded: true,
+      output: 'yellow',
+      held: { consecutive_failures: 1, latest_output: 'red' },
+    });
+  });
+
+  it('a held passing status that was not degraded stays not degraded', () => {
+    const passing = observeRun(pendingStatus(), run(true, 'green'), thresholds);
+    const held = observeRun(passing, run(false, 'red', 1_001), thresholds);
+    expect(held.shown?.passed).toBe(true);
+    expect(held.shown).not.toHaveProperty('degraded');
+  });
+
+  it('a held failing status never takes the degraded flag of the passing run it holds back', () => {
+    const failing = observeRun(pendingStatus(), run(false, 'red'), thresholds);
+    const held = observeRun(failing, degradedRun('yellow', 1_001), thresholds);
+    expect(held.status).toBe('failing');
+    expect(held.shown).toMatchObject({
+      passed: false,
+      output: 'red',
+      held: { consecutive_successes: 1, latest_output: 'yellow' },
+    });
+    expect(held.shown).not.toHaveProperty('degraded');
+    const recovered = observeRun(
+      held,
+      degradedRun('still yellow', 1_002),
+      thresholds,
+    );
+    expect(recovered).toEqual({
+      status: 'passing',
+      shown: degradedRun('still yellow', 1_002),
+      streak: 0,
+    });
+  });
+});

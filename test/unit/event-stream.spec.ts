@@ -19,9 +19,10 @@ import {
   EventStreamHub,
   type EventStreamOptions,
 } from '../../lib/ui/event-stream.js';
-import type {
-  ResultPayload,
-  SnapshotPayload,
+import {
+  type ResultPayload,
+  type SnapshotPayload,
+  streamCheck,
 } from '../../lib/ui/stream-payloads.js';
 import {
   startStreamServer,
@@ -571,5 +572,46 @@ describe('dashboardResponse', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('streamCheck states', () => {
+  const base = {
+    name: 'search',
+    tags: ['readiness'],
+    critical: true,
+  };
+  const result = {
+    checker: 'search',
+    output: 'cluster is yellow',
+    passed: true,
+    timestamp: 1_000,
+    expires: 1_010,
+    response_time: 0.01,
+  };
+
+  it('shows a passing check that says it is degraded as degraded, its result passing and degraded with or without details', () => {
+    const snapshot = {
+      ...base,
+      status: 'passing' as const,
+      result: { ...result, degraded: true as const },
+    };
+    for (const showDetails of [true, false]) {
+      const check = streamCheck(snapshot, showDetails);
+      expect(check.state).toBe('degraded');
+      expect(check.result).toMatchObject({ passed: true, degraded: true });
+    }
+  });
+
+  it.each([
+    ['passing', 'passing', { ...result }],
+    ['failing', 'failing', { ...result, passed: false }],
+    ['pending', 'pending', { ...result, passed: false }],
+    ['pending', 'not-run', undefined],
+  ] as const)('shows %s as %s otherwise', (status, state, shown) => {
+    expect(
+      streamCheck({ ...base, status, ...(shown && { result: shown }) }, true)
+        .state,
+    ).toBe(state);
   });
 });

@@ -93,6 +93,43 @@ describe('toIetfReport (draft-inadarei-api-health-check)', () => {
     });
   });
 
+  it('maps a degraded check to warn with its output, in a degraded report', () => {
+    const degraded = report({
+      degraded: true,
+      results: [
+        {
+          checker: 'search',
+          output: 'cluster is yellow',
+          passed: true,
+          degraded: true,
+          timestamp: at,
+          expires: at + 9,
+          response_time: 0.01,
+          observedValue: 4,
+          observedUnit: 'ms',
+        },
+        { ...report().results[0] },
+      ],
+    });
+    const ietf = toIetfReport(degraded, true);
+    expect(ietf.status).toBe('warn');
+    expect(ietf.checks.search[0]).toEqual({
+      componentId: 'search',
+      status: 'warn',
+      time: '2026-01-01T00:00:00.000Z',
+      output: 'cluster is yellow',
+      observedValue: 4,
+      observedUnit: 'ms',
+    });
+    expect(ietf.checks.database[0].status).toBe('pass');
+    const hidden = toIetfReport(degraded, false);
+    expect(hidden.checks.search[0]).toEqual({
+      componentId: 'search',
+      status: 'warn',
+      time: '2026-01-01T00:00:00.000Z',
+    });
+  });
+
   it('leaves out outputs and measurements when details are hidden', () => {
     expect(toIetfReport(report(), false).checks.database[0]).toEqual({
       componentId: 'database',

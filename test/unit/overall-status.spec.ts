@@ -15,6 +15,12 @@ const result = (
   ...(!critical && { critical: false as const }),
 });
 
+/** A passing result whose check said it is degraded. */
+const degradedResult = (name: string, critical = true): HealthCheckResult => ({
+  ...result(name, true, critical),
+  degraded: true,
+});
+
 describe('overallOf', () => {
   it.each([
     { what: 'no results', results: [], status: 'success', degraded: false },
@@ -48,6 +54,24 @@ describe('overallOf', () => {
       status: 'failure',
       degraded: false,
     },
+    {
+      what: 'a passing check that says it is degraded',
+      results: [result('db', true), degradedResult('search')],
+      status: 'success',
+      degraded: true,
+    },
+    {
+      what: 'a degraded check and a critical failure (a failure is never also degraded)',
+      results: [degradedResult('search'), result('db', false)],
+      status: 'failure',
+      degraded: false,
+    },
+    {
+      what: 'a degraded non-critical check and a failing non-critical one',
+      results: [degradedResult('search', false), result('recs', false, false)],
+      status: 'success',
+      degraded: true,
+    },
   ])('$what: $status, degraded $degraded', ({ results, status, degraded }) => {
     expect(overallOf(results)).toEqual({ status, degraded });
     expect(overallOf(results, false)).toEqual({ status, degraded });
@@ -60,6 +84,7 @@ describe('overallOf', () => {
       what: 'a non-critical check failing',
       results: [result('db', true), result('search', false, false)],
     },
+    { what: 'a degraded check', results: [degradedResult('search')] },
   ])('fails during shutdown with $what', ({ results }) => {
     expect(overallOf(results, true)).toEqual({
       status: 'failure',

@@ -66,6 +66,22 @@ describe('presentResult', () => {
     expect(JSON.stringify(shown)).not.toContain('hunter2');
   });
 
+  it('hidden: keeps degraded, a status and not a detail, beside passed', () => {
+    const degraded: HealthCheckResult = Object.freeze({
+      ...measured,
+      degraded: true,
+    });
+    const shown = presentResult(degraded, false);
+    expect(shown).toEqual({
+      checker: 'db',
+      passed: true,
+      degraded: true,
+      runbook: 'https://runbooks.example.com/db',
+    });
+    expect(presentResult(degraded, true)).toBe(degraded);
+    expect(presentResult(measured, false)).not.toHaveProperty('degraded');
+  });
+
   it('hidden: keeps a non-critical mark', () => {
     expect(presentResult(heldFailing, false)).toMatchObject({
       checker: 'cache',
