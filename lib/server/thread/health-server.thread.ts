@@ -142,9 +142,8 @@ export class HealthServerThread {
             return;
           case 'listen-failed':
             if (!started) {
-              this.stopping = true;
               void worker.terminate();
-              reject(new Error(this.listenFailure(message)));
+              reject(new Error(this.listenFailure(message, port)));
             }
             return;
           case 'request':
@@ -162,6 +161,10 @@ export class HealthServerThread {
         if (!started) reject(error);
       });
       worker.on('exit', (code) => {
+        // A worker gone before it listened fails its start, so that a restart is tried again.
+        if (!started) {
+          reject(new Error(failure ?? `exit code ${String(code)}`));
+        }
         if (this.worker !== worker) return;
         this.worker = undefined;
         this.dropStreams();
@@ -183,8 +186,9 @@ export class HealthServerThread {
       this.spawn(this.listening?.port ?? this.settings.port).then(
         () => void this.publisher.republishAll(),
         (error: unknown) => {
+          if (this.stopping) return;
           this.logger.error(healthServerWorkerFailed(describeThrown(error)));
-          if (!this.stopping) this.scheduleRestart();
+          this.scheduleRestart();
         },
       );
     }, delay);
@@ -232,13 +236,15 @@ export class HealthServerThread {
     this.streams.clear();
   }
 
+  /** Why listening on `port` failed: the option's port at start, the port kept from the first worker at a restart. */
   private listenFailure(
     message: Extract<FromWorker, { type: 'listen-failed' }>,
+    port: number,
   ): string {
     const host = this.settings.host ?? '0.0.0.0';
     return message.code === 'EADDRINUSE'
-      ? healthServerPortInUse(host, this.settings.port)
-      : healthServerListenFailed(host, this.settings.port, message.message);
+      ? healthServerPortInUse(host, port)
+      : healthServerListenFailed(host, port, message.message);
   }
 
   private workerData(port: number): HealthServerWorkerData {
