@@ -4,14 +4,22 @@
  * interleaved rounds, so that drift of a shared machine hits every row alike; each row shows its median round.
  */
 import autocannon from 'autocannon';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CHECK_COUNT, SLOW_CHECK_MS } from './bench-checks.js';
+import {
+  cpuSecondsOf,
+  peakRssOf,
+  pinning,
+  type Server,
+  startServer,
+  stopServer,
+} from './bench-processes.js';
+import { benchProbeCommand } from './bench-probe-command.js';
 import { benchScrub } from './bench-scrub.js';
+import { benchThread } from './bench-thread.js';
 
 const quick = process.argv.includes('--quick');
 const settings = quick
@@ -39,14 +47,8 @@ const settings = quick
     };
 
 const here = dirname(fileURLToPath(import.meta.url));
-const serverScript = join(here, 'bench-server.js');
 const platforms = ['express', 'fastify'] as const;
 type Platform = (typeof platforms)[number];
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-}
 
 interface Measurement {
   requestsPerSecond: number;
@@ -157,59 +159,6 @@ function rowsFor(): Row[] {
   ];
 }
 
-/**
- * On a machine with two or more cores, servers share core 0 and the load generator gets core 1, so every row
- * runs on the same core and no server competes with autocannon.
- */
-const pinning = (() => {
-  if (os.availableParallelism() < 2) return undefined;
-  try {
-    execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], {
-      stdio: 'ignore',
-    });
-    return ['taskset', '-c', '0'];
-  } catch {
-    return undefined;
-  }
-})();
-
-async function startServer(
-  scenario: string,
-  platform: Platform,
-  body = '{}',
-): Promise<Server> {
-  const command = [
-    process.execPath,
-    '--expose-gc',
-    serverScript,
-    scenario,
-    platform,
-  ];
-  const [program, ...args] = pinning ? [...pinning, ...command] : command;
-  const child = spawn(program, args, {
-    env: { ...process.env, BENCH_BODY: body },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout! });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) =>
-      reject(new Error(`${scenario} (${platform}) exited with ${code}`)),
-    );
-    lines.on('line', (line) => {
-      const match = /^READY (\d+)$/.exec(line);
-      if (match) resolve(Number(match[1]));
-    });
-  });
-  return { child, url: `http://127.0.0.1:${port}` };
-}
-
-async function stopServer(server: Server | undefined): Promise<void> {
-  if (!server || server.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => server.child.once('exit', resolve));
-  server.child.kill('SIGKILL');
-  await exited;
-}
-
 function load(
   url: string,
   options: Partial<autocannon.Options>,
@@ -252,31 +201,6 @@ function median(rounds: Measurement[]): Measurement {
     (a, b) => a.requestsPerSecond - b.requestsPerSecond,
   );
   return sorted[Math.floor(sorted.length / 2)];
-}
-
-const clockTicks = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
-  } catch {
-    return 100;
-  }
-})();
-
-/** User and system CPU time of a process (all its threads), in seconds, from /proc; NaN where there is none. */
-function cpuSecondsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** Peak resident memory of a process, in bytes, from /proc. */
-function peakRssOf(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
 }
 
 async function fetchJson<T>(url: string): Promise<T> {
@@ -514,6 +438,10 @@ async function main(): Promise<void> {
     process.stdout.write(`${sections.at(-1)}\n\n`);
   }
   sections.push((await benchScrub({ quick })).join('\n'));
+  process.stdout.write(`${sections.at(-1)}\n\n`);
+  sections.push((await benchProbeCommand({ quick })).join('\n'));
+  process.stdout.write(`${sections.at(-1)}\n\n`);
+  sections.push((await benchThread({ quick })).join('\n'));
   process.stdout.write(`${sections.at(-1)}\n\n`);
   const cpus = os.cpus();
   const seconds = Math.round((Date.now() - startedAt) / 1000);

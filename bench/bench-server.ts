@@ -1,7 +1,7 @@
 /**
  * One benchmark server per process: `node bench/dist/bench-server.js <scenario> <express|fastify|none>`.
  * Prints `READY <port>` once it listens. The static scenarios answer the body given in BENCH_BODY; the
- * `health-server` scenario is an application context without an HTTP adapter and ignores the platform.
+ * `health-server*` scenarios are application contexts without an HTTP adapter and ignore the platform.
  */
 import { createServer } from 'node:http';
 

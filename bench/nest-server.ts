@@ -52,16 +52,26 @@ class InvocationsController {
   }
 }
 
+/** The scenarios measured on the readiness route, whose checks are all readiness checks. */
+const READINESS_SCENARIOS = ['health-server-readiness', 'health-server-thread'];
+
 /** Registers the five checks by hand, so that one class serves the fast and the slow scenarios. */
 @Injectable()
 class ModuleChecks {
   constructor(runner: HealthCheckRunner) {
     const slow = scenario.endsWith('-slow') || scenario === 'module-cold';
+    const options = READINESS_SCENARIOS.includes(scenario)
+      ? { tags: ['readiness'] }
+      : {};
     for (const name of CHECK_NAMES) {
-      runner.addCheck(name, async () => {
-        await probeDependency(name, slow);
-        return [true, `${name} ok`];
-      });
+      runner.addCheck(
+        name,
+        async () => {
+          await probeDependency(name, slow);
+          return [true, `${name} ok`];
+        },
+        options,
+      );
     }
   }
 }
@@ -108,11 +118,17 @@ function moduleFor(name: string): DynamicModule {
         providers: [ModuleChecks],
       };
     case 'health-server':
+    case 'health-server-readiness':
+    case 'health-server-thread':
       return {
         ...base,
         imports: [
           HealthcheckModule.forRoot({
-            server: { port: 0, host: '127.0.0.1' },
+            server: {
+              port: 0,
+              host: '127.0.0.1',
+              thread: name === 'health-server-thread',
+            },
           }),
         ],
         providers: [ModuleChecks],
@@ -151,11 +167,12 @@ function moduleFor(name: string): DynamicModule {
 }
 
 /**
- * Boots the scenario's app on the platform and returns its port. The health server scenario is an application
- * context without an HTTP adapter, so it is the same on every platform.
+ * Boots the scenario's app on the platform and returns its port. The health server scenarios (on the main
+ * thread, or on a worker thread) are application contexts without an HTTP adapter, so they are the same on
+ * every platform.
  */
 export async function listen(): Promise<number> {
-  if (scenario === 'health-server') {
+  if (scenario.startsWith('health-server')) {
     const context = await NestFactory.createApplicationContext(
       moduleFor(scenario),
       { logger: false },
