@@ -10,6 +10,7 @@ import {
   startNats,
   startRabbitmq,
 } from './broker-servers.js';
+import { expectTimeoutsWhileFrozen, runManyTimes } from './ready-check-runs.js';
 import { waitFor } from './service-utils.js';
 
 type Check = ReturnType<typeof buildCheck>;
@@ -18,38 +19,6 @@ type Check = ReturnType<typeof buildCheck>;
 jest.setTimeout(300_000);
 /** A run's time-out where the run is expected to answer: only a guard against a hang. */
 const ANSWER_MS = 10_000;
-
-async function runMany(check: Check, times: number): Promise<number> {
-  const started = performance.now();
-  for (let i = 0; i < times; i += 1) {
-    const outcome = await runWithTimeout(check, ANSWER_MS);
-    if (!outcome.passed)
-      throw new Error(`run ${i} failed: ${String(outcome.output)}`);
-  }
-  return performance.now() - started;
-}
-
-/** Two runs while the server is frozen: both fail at the time-out, not later. */
-async function expectTimeoutsWhilePaused(
-  check: Check,
-  pause: () => Promise<void>,
-  resume: () => void,
-): Promise<void> {
-  await pause();
-  try {
-    for (let i = 0; i < 2; i += 1) {
-      const outcome = await runWithTimeout(check, 300);
-      expect(outcome).toMatchObject({
-        passed: false,
-        output: 'timed out after 300 ms',
-      });
-      // Failed at the time-out, not at the end of a hang: a bound with room for a busy machine.
-      expect(outcome.elapsedMs).toBeLessThan(15_000);
-    }
-  } finally {
-    resume();
-  }
-}
 
 describe('checks.amqp against rabbitmq-server', () => {
   let rabbit: Awaited<ReturnType<typeof startRabbitmq>>;
@@ -118,18 +87,18 @@ describe('checks.amqp against rabbitmq-server', () => {
     it('leaves no connection, channel or queue behind after 1,000 runs', async () => {
       const connections = await lines(['list_connections', 'name']);
       const channels = await lines(['list_channels', 'name']);
-      const elapsed = await runMany(check, 1_000);
+      await runManyTimes(check, {
+        timeoutMs: ANSWER_MS,
+        label: `amqp, ${_label}`,
+      });
       expect(await lines(['list_connections', 'name'])).toEqual(connections);
       expect(await lines(['list_channels', 'name'])).toEqual(channels);
       expect(await lines(['list_queues', 'name'])).toEqual([]);
-      process.stdout.write(
-        `amqp, ${_label}: 1,000 runs in ${elapsed.toFixed(0)} ms\n`,
-      );
     });
 
     it('fails at the time-out while the broker hangs, and the client works after SIGCONT', async () => {
       const channels = await lines(['list_channels', 'name']);
-      await expectTimeoutsWhilePaused(check, rabbit.pause, rabbit.resume);
+      await expectTimeoutsWhileFrozen(check, rabbit);
       expect((await runUntil(check, (outcome) => outcome.passed)).passed).toBe(
         true,
       );
@@ -227,13 +196,12 @@ describe('checks.nats against nats-server', () => {
 
   it('leaves no extra connection behind after 1,000 runs', async () => {
     expect(await connz()).toBe(1);
-    const elapsed = await runMany(check, 1_000);
+    await runManyTimes(check, { timeoutMs: ANSWER_MS, label: 'nats' });
     expect(await connz()).toBe(1);
-    process.stdout.write(`nats: 1,000 runs in ${elapsed.toFixed(0)} ms\n`);
   });
 
   it('fails at the time-out while the server hangs, and the connection works after SIGCONT', async () => {
-    await expectTimeoutsWhilePaused(check, server.pause, server.resume);
+    await expectTimeoutsWhileFrozen(check, server);
     expect((await runUntil(check, (outcome) => outcome.passed)).passed).toBe(
       true,
     );

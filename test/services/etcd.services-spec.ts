@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { Etcd3 } from 'etcd3';
 import { etcd } from '../../lib/ready-checks/coordination/etcd.check.js';
 import { buildCheck, runUntil, runWithTimeout } from './broker-servers.js';
+import { expectTimeoutsWhileFrozen, runManyTimes } from './ready-check-runs.js';
 import { startEtcd, type OwnServer } from './etcd-ldap-servers.js';
 
 // Budgets for a busy machine: a test is bounded by its runs and by the server, not raced against a clock.
@@ -53,35 +54,18 @@ describe('checks.etcd with etcd3 against etcd-server', () => {
     const connectionsBefore = await server.connections();
     expect(connectionsBefore).toBeGreaterThanOrEqual(1);
     const revisionBefore = await revision();
-    const started = performance.now();
-    for (let i = 0; i < 1_000; i += 1) {
-      const outcome = await runWithTimeout(check, ANSWER_MS);
-      expect(outcome.passed).toBe(true);
-    }
-    const elapsed = performance.now() - started;
+    await runManyTimes(check, {
+      timeoutMs: ANSWER_MS,
+      label: 'etcd3',
+      perRun: true,
+    });
     expect(await server.connections()).toBe(connectionsBefore);
     expect(await revision()).toBe(revisionBefore);
-    process.stdout.write(
-      `etcd3: 1,000 runs in ${elapsed.toFixed(0)} ms (${(elapsed / 1_000).toFixed(2)} ms a run)\n`,
-    );
   });
 
   it('fails at the time-out while the server hangs, and the client works after SIGCONT', async () => {
     const connectionsBefore = await server.connections();
-    await server.pause();
-    try {
-      for (let i = 0; i < 3; i += 1) {
-        const outcome = await runWithTimeout(check, 300);
-        expect(outcome).toMatchObject({
-          passed: false,
-          output: 'timed out after 300 ms',
-        });
-        // Failed at the time-out, not at the end of a hang: a bound with room for a busy machine.
-        expect(outcome.elapsedMs).toBeLessThan(15_000);
-      }
-    } finally {
-      server.resume();
-    }
+    await expectTimeoutsWhileFrozen(check, server, { runs: 3 });
     // The cancelled calls were no fault to etcd3: its circuit breaker stayed closed, so the very next run passes.
     expect(await runWithTimeout(check, ANSWER_MS)).toMatchObject({
       passed: true,

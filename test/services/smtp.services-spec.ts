@@ -8,6 +8,11 @@ import {
 } from '../fixtures/ready-checks/open-sockets.js';
 import { buildCheck, runUntil, runWithTimeout } from './broker-servers.js';
 import {
+  expectTimeouts,
+  runManyTimes,
+  whileFrozen,
+} from './ready-check-runs.js';
+import {
   startSmtpd,
   startStarttlsStandIn,
   type SmtpServer,
@@ -117,32 +122,19 @@ describe('checks.smtp with host and port against OpenSMTPD', () => {
 
   it('closes every connection: 1,000 runs leave none open on either side', async () => {
     const socketsBefore = openTcpSockets();
-    const started = performance.now();
-    for (let i = 0; i < 1_000; i += 1) {
-      const outcome = await runWithTimeout(check, ANSWER_MS);
-      expect(outcome.passed).toBe(true);
-    }
-    const elapsed = performance.now() - started;
+    await runManyTimes(check, {
+      timeoutMs: ANSWER_MS,
+      label: 'smtp (own session)',
+    });
     expect(await noConnectionsLeft()).toBe(true);
     expect(await eventually(() => openTcpSockets() <= socketsBefore)).toBe(
       true,
     );
-    process.stdout.write(
-      `smtp (own session): 1,000 runs in ${elapsed.toFixed(0)} ms\n`,
-    );
   });
 
   it('fails at the time-out while the server is frozen, says what it waited for, and passes after SIGCONT', async () => {
-    await server.pause();
-    try {
-      for (let i = 0; i < 2; i += 1) {
-        const outcome = await runWithTimeout(check, 300);
-        expect(outcome).toMatchObject({
-          passed: false,
-          output: 'timed out after 300 ms',
-        });
-        expect(outcome.elapsedMs).toBeLessThan(15_000);
-      }
+    await whileFrozen(server, async () => {
+      await expectTimeouts(check);
       expect(
         await checkSmtp(
           { host: '127.0.0.1', port: server.port },
@@ -152,9 +144,7 @@ describe('checks.smtp with host and port against OpenSMTPD', () => {
         passed: false,
         output: `smtp at 127.0.0.1:${server.port}: timed out after 300 ms (waiting for the greeting)`,
       });
-    } finally {
-      server.resume();
-    }
+    });
     expect(await runUntil(check, (outcome) => outcome.passed)).toMatchObject({
       passed: true,
     });
@@ -228,21 +218,15 @@ describe('checks.smtp with a nodemailer transporter against OpenSMTPD', () => {
   });
 
   it('leaves no connection behind after 1,000 runs', async () => {
-    const started = performance.now();
-    for (let i = 0; i < 1_000; i += 1) {
-      const outcome = await runWithTimeout(check, ANSWER_MS);
-      expect(outcome.passed).toBe(true);
-    }
-    const elapsed = performance.now() - started;
+    await runManyTimes(check, {
+      timeoutMs: ANSWER_MS,
+      label: 'smtp (nodemailer verify)',
+    });
     expect(await noConnectionsLeft()).toBe(true);
-    process.stdout.write(
-      `smtp (nodemailer verify): 1,000 runs in ${elapsed.toFixed(0)} ms\n`,
-    );
   });
 
   it('fails at the time-out while the server is frozen, piles no second verify() on it, and passes after SIGCONT', async () => {
-    await server.pause();
-    try {
+    await whileFrozen(server, async () => {
       const first = await runWithTimeout(check, 300);
       expect(first).toMatchObject({
         passed: false,
@@ -264,9 +248,7 @@ describe('checks.smtp with a nodemailer transporter against OpenSMTPD', () => {
             `${escape(before)}\\d+\\.\\d s${escape(after)}$`,
         ),
       );
-    } finally {
-      server.resume();
-    }
+    });
     expect(await runUntil(check, (outcome) => outcome.passed)).toMatchObject({
       passed: true,
     });
