@@ -434,6 +434,9 @@ export const drainedThrough = (
 ): string =>
   `drained through ${method} on the health server by ${remoteAddress ?? 'an unknown client'}`;
 
+export const drainRouteDurationInvalid = (got: string, maxMs: number): string =>
+  `The drain route's forMs must be a whole number of milliseconds from 1 to ${maxMs}; got ${JSON.stringify(got.length > 40 ? `${got.slice(0, 40)}…` : got)}. Leave it out for a drain without an end.`;
+
 export const environmentNeedsAuthorize =
   'The environment route on the health server needs the option "server.authorize": Nest guards do not run here.';
 

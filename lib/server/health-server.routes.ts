@@ -7,6 +7,7 @@ import {
   drainedThrough,
   drainForbidden,
   drainNeedsAuthorize,
+  drainRouteDurationInvalid,
   environmentForbidden,
   environmentNeedsAuthorize,
   methodNotAllowed,
@@ -19,6 +20,7 @@ import {
   errorResponse,
   type HttpResponse,
 } from '../report/http-response.js';
+import { MAX_DRAIN_MS } from '../status/drain.js';
 import {
   createHealthRouteMatcher,
   type HealthRoute,
@@ -144,6 +146,18 @@ export class HealthServerRoutes {
       return drainAnswer(undefined);
     }
     const forMs = query.get('forMs');
+    // Digits only: Number() would also take '', ' 5', '1e3' and '0x10', and report NaN for 'abc'.
+    if (
+      forMs !== null &&
+      (!/^[0-9]{1,10}$/.test(forMs) ||
+        Number(forMs) < 1 ||
+        Number(forMs) > MAX_DRAIN_MS)
+    ) {
+      return this.endpoints.error(
+        400,
+        drainRouteDurationInvalid(forMs, MAX_DRAIN_MS),
+      );
+    }
     try {
       this.monitor.drain({
         reason:
