@@ -5,6 +5,7 @@
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import {
   checks,
+  fromTerminus,
   type HealthRequest,
   EnvironmentDumpService,
   EnvSection,
@@ -18,6 +19,8 @@ import {
   type CheckSnapshot,
   type CommonCheckOptions,
   type DependencyResolver,
+  type DrainOptions,
+  type DrainState,
   type EnvironmentOptions,
   type EnvSectionSource,
   type HealthCheckContext,
@@ -27,14 +30,18 @@ import {
   type HealthCheckOutcome,
   type HealthCheckResult,
   type HealthCheckSelection,
+  type HealthDrainChange,
   type HealthcheckDecorators,
   type HealthcheckGuards,
   type HealthcheckMetricsOptions,
   type HealthcheckModuleAsyncOptions,
   type HealthcheckModuleOptions,
   type HealthcheckOptionsFactory,
+  type HealthcheckOtelOptions,
   type HealthcheckRouteOptions,
   type HealthcheckServerOptions,
+  type HealthcheckUiOptions,
+  type HealthServerThreadOptions,
   type HealthEvent,
   type HealthEventListener,
   type HealthHistoryEntry,
@@ -46,10 +53,16 @@ import {
   type ReadyCheckBuilder,
   type ReportFormat,
   type ShowDetailsPredicate,
+  type TerminusIndicatorFunction,
+  type TerminusIndicatorResult,
+  type TerminusIndicatorStatus,
   type AmqpCheckOptions,
+  type BullmqCheckOptions,
+  type BullmqLimits,
   type DiskCheckOptions,
   type DnsCheckOptions,
   type DrizzleCheckOptions,
+  type EtcdCheckOptions,
   type EventLoopCheckOptions,
   type GrpcCheckOptions,
   type GrpcHealthServer,
@@ -58,10 +71,13 @@ import {
   type HttpStatusExpectation,
   type KafkaCheckOptions,
   type KnexCheckOptions,
+  type LdapCheckOptions,
+  type MemcachedCheckOptions,
   type MicroserviceCheckOptions,
   type MikroOrmCheckOptions,
   type MongodbCheckOptions,
   type MongooseCheckOptions,
+  type MqttCheckOptions,
   type Mysql2CheckOptions,
   type NatsCheckOptions,
   type PgCheckOptions,
@@ -69,9 +85,14 @@ import {
   type ReadyCheckOutcome,
   type RedisCheckOptions,
   type RssCheckOptions,
+  type SearchCheckOptions,
   type SequelizeCheckOptions,
   type ServingStatus,
+  type SmtpCheckOptions,
+  type SmtpServerOptions,
   type TcpCheckOptions,
+  type TlsCertificates,
+  type TlsCheckOptions,
   type TypeormCheckOptions,
 } from 'nestjs-healthcheck';
 
@@ -107,13 +128,20 @@ const onStatusChange: HealthStatusListener = (change: HealthStatusChange) => {
   const overall: HealthReport['status'] = change.current;
   return overall;
 };
+const thread: HealthServerThreadOptions = {
+  notReadyAfter: 2_000,
+  notLiveAfter: 30_000,
+};
 const server: HealthcheckServerOptions = {
   port: 0,
   host: '127.0.0.1',
   keepAppRoutes: false,
   authorize: (request: HealthRequest) => request.headers.host !== undefined,
+  thread,
 };
 const metrics: HealthcheckMetricsOptions = { prefix: 'app_health_' };
+const otel: HealthcheckOtelOptions = { meter: undefined, logger: undefined };
+const ui: HealthcheckUiOptions = { title: 'Ops', maxClients: 10 };
 const environment: EnvironmentOptions = { path: 'env', scrub: [/^internal_/] };
 const successHandler: HealthReportHandler = (report) => report.status;
 
@@ -121,6 +149,8 @@ const readyMade: HealthCheckDefinition[] = [
   checks.http('payments', { url: 'http://127.0.0.1:8080/health' }),
   checks.tcp('broker', { host: '127.0.0.1', port: 5672, critical: false }),
   checks.heap('heap', { maxUsedRatio: 0.9, tags: ['liveness'] }),
+  checks.tls('edge', { host: 'example.test', port: 443, minValidDays: 14 }),
+  checks.smtp('mail', { host: '127.0.0.1', port: 25, critical: false }),
 ];
 const common: CommonCheckOptions = {
   tags: ['readiness'],
@@ -138,6 +168,8 @@ export const options: HealthcheckModuleOptions = {
   onStatusChange,
   server,
   metrics,
+  otel,
+  ui,
   environment,
   successHandler,
   checks: readyMade,
@@ -171,6 +203,14 @@ export class DatabaseHealth {
   @HealthCheck(checkOptions)
   ping({ signal }: HealthCheckContext): Promise<HealthCheckOutcome> {
     return Promise.resolve([!signal.aborted, 'ok'] as const);
+  }
+
+  @HealthCheck({ name: 'legacy-disk' })
+  legacyDisk(): Promise<HealthCheckOutcome> {
+    const status: TerminusIndicatorStatus = 'degraded';
+    const result: TerminusIndicatorResult = { disk: { status, used: 0.93 } };
+    const indicator: TerminusIndicatorFunction = () => Promise.resolve(result);
+    return fromTerminus(indicator);
   }
 
   @EnvSection('application')
@@ -209,12 +249,26 @@ export async function useServices(
   const snapshots: CheckSnapshot[] = runner.results();
   const listener: HealthEventListener = (event: HealthEvent) => {
     if (event.type === 'result') void event.result.response_time;
+    if (event.type === 'drain') {
+      const change: HealthDrainChange = event;
+      void change.current?.reason;
+    }
   };
   const unsubscribe = runner.subscribe(listener);
   unsubscribe();
+  const drain: DrainOptions = { reason: 'deploy', forMs: 60_000 };
+  runner.drain(drain);
+  const drained: DrainState | undefined = runner.drainState();
+  runner.undrain();
   const entries: HealthHistoryEntry[] = history.entries({ showDetails: false });
   await grpc.load();
-  return [report.results, snapshots, healthServer.address()?.port, entries];
+  return [
+    report.results,
+    snapshots,
+    healthServer.address()?.port,
+    entries,
+    drained?.until,
+  ];
 }
 
 export const typeAssertions = [
@@ -249,6 +303,37 @@ export const typeAssertions = [
   assertType<
     Equals<Parameters<HealthCheckRunner['subscribe']>[0], HealthEventListener>
   >(),
+  assertType<
+    Equals<Parameters<HealthCheckRunner['drain']>[0], DrainOptions | undefined>
+  >(),
+  assertType<
+    Equals<ReturnType<HealthCheckRunner['drainState']>, DrainState | undefined>
+  >(),
+  assertType<
+    Equals<
+      HealthcheckServerOptions['thread'],
+      boolean | HealthServerThreadOptions | undefined
+    >
+  >(),
+  assertType<
+    Equals<
+      HealthcheckModuleOptions['otel'],
+      boolean | HealthcheckOtelOptions | undefined
+    >
+  >(),
+  assertType<
+    Equals<
+      HealthcheckModuleOptions['ui'],
+      boolean | HealthcheckUiOptions | undefined
+    >
+  >(),
+  assertType<
+    Equals<Parameters<typeof fromTerminus>[0], TerminusIndicatorFunction>
+  >(),
+  assertType<
+    Equals<ReturnType<typeof fromTerminus>, Promise<HealthCheckOutcome>>
+  >(),
+  assertType<Equals<TlsCheckOptions['ca'], TlsCertificates | undefined>>(),
 ];
 
 /** Every ready-made check's own options can be named, as the builders take them. */
@@ -292,6 +377,25 @@ export type ReadyCheckOptionTypes = [
   Parameters<typeof checks.microservice>[1] extends MicroserviceCheckOptions
     ? true
     : never,
+  Parameters<typeof checks.mqtt>[1] extends MqttCheckOptions ? true : never,
+  Parameters<typeof checks.bullmq>[1] extends BullmqCheckOptions ? true : never,
+  BullmqCheckOptions extends BullmqLimits ? true : never,
+  Parameters<typeof checks.memcached>[1] extends MemcachedCheckOptions
+    ? true
+    : never,
+  Parameters<typeof checks.tls>[1] extends TlsCheckOptions ? true : never,
+  Parameters<typeof checks.smtp>[1] extends SmtpCheckOptions ? true : never,
+  SmtpServerOptions extends Parameters<typeof checks.smtp.run>[0]
+    ? true
+    : never,
+  Parameters<typeof checks.elasticsearch>[1] extends SearchCheckOptions
+    ? true
+    : never,
+  Parameters<typeof checks.opensearch>[1] extends SearchCheckOptions
+    ? true
+    : never,
+  Parameters<typeof checks.etcd>[1] extends EtcdCheckOptions ? true : never,
+  Parameters<typeof checks.ldap>[1] extends LdapCheckOptions ? true : never,
 ];
 
 export const expectedStatus: HttpStatusExpectation = [200, 299];
@@ -306,6 +410,17 @@ export const addGrpcHealth = (
 ): Promise<void> => service.addToServer(server);
 export const serving: ServingStatus = 'SERVING';
 export const readyCheckOptionTypes: ReadyCheckOptionTypes = [
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
   true,
   true,
   true,

@@ -40,6 +40,11 @@ import {
 } from '../../../lib/ready-checks/brokers/microservice.check.js';
 import { isClientProxy } from '../../../lib/ready-checks/brokers/microservice-client.js';
 import {
+  checkMqtt as rawCheckMqtt,
+  mqtt,
+} from '../../../lib/ready-checks/brokers/mqtt.check.js';
+import { isMqttClient } from '../../../lib/ready-checks/brokers/mqtt-client.js';
+import {
   checkNats as rawCheckNats,
   nats,
 } from '../../../lib/ready-checks/brokers/nats.check.js';
@@ -63,21 +68,25 @@ const checkAmqp = typed(rawCheckAmqp);
 const checkKafka = typed(rawCheckKafka);
 const checkMicroservice = typed(rawCheckMicroservice);
 const checkNats = typed(rawCheckNats);
+const checkMqtt = typed(rawCheckMqtt);
 
 const aborted = (message: string): AbortSignal =>
   AbortSignal.abort(new Error(message));
 
 describe('the broker family', () => {
-  it('exports the four builders, each carrying its pure function as run', () => {
+  it('exports the five builders, each carrying its pure function as run', () => {
     expect(Object.keys(brokerChecks)).toEqual([
       'amqp',
       'kafka',
       'nats',
+      'mqtt',
       'microservice',
     ]);
+    expect(brokerChecks.mqtt).toBe(mqtt);
     expect(amqp.run).toBe(checkAmqp);
     expect(kafka.run).toBe(checkKafka);
     expect(nats.run).toBe(checkNats);
+    expect(mqtt.run).toBe(checkMqtt);
     expect(microservice.run).toBe(checkMicroservice);
   });
 
@@ -85,6 +94,7 @@ describe('the broker family', () => {
     ['amqp', amqp],
     ['kafka', kafka],
     ['nats', nats],
+    ['mqtt', mqtt],
   ] as const)(
     'checks.%s refuses an option it does not take',
     (kind, builder) => {
@@ -100,6 +110,7 @@ describe('the broker family', () => {
     ['amqp', amqp, isAmqpClient],
     ['kafka', kafka, isKafka],
     ['nats', nats, isNatsConnection],
+    ['mqtt', mqtt, isMqttClient],
     ['microservice', microservice, isClientProxy],
   ] as const)(
     'checks.%s hands its client token to the resolver',

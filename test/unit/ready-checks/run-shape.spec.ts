@@ -37,6 +37,15 @@ export const shapes: ReadonlyArray<Run<never>> = [
   checks.amqp.run,
   checks.kafka.run,
   checks.nats.run,
+  checks.mqtt.run,
+  checks.bullmq.run,
+  checks.memcached.run,
+  checks.tls.run,
+  checks.smtp.run,
+  checks.elasticsearch.run,
+  checks.opensearch.run,
+  checks.etcd.run,
+  checks.ldap.run,
 ];
 
 const aborted = (): AbortSignal =>
@@ -73,6 +82,22 @@ describe('every family’s .run has one shape', () => {
     for (const outcome of [http, tcp, pg]) {
       expect(outcome.passed).toBe(false);
       expect(outcome.output).toMatch(/: timed out after 5 ms$/);
+    }
+  });
+
+  it('the client-less tls and smtp checks take the signal as the second argument too', async () => {
+    const { port } = server.address() as AddressInfo;
+    const tls = await checks.tls.run(
+      { host: '127.0.0.1', port },
+      { signal: aborted() },
+    );
+    const smtp = await checks.smtp.run(
+      { host: '127.0.0.1', port },
+      { signal: aborted() },
+    );
+    for (const outcome of [tls, smtp]) {
+      expect(outcome.passed).toBe(false);
+      expect(outcome.output).toContain('timed out after 5 ms');
     }
   });
 
