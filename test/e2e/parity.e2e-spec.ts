@@ -25,6 +25,7 @@ import {
 import {
   CheckGate,
   followEventStream,
+  type GateOutcome,
   gatedCheck,
   OUTPUT_MARKER,
   sampleOf,
@@ -41,7 +42,8 @@ import { createApp, type Platform, PLATFORMS } from './platforms.js';
  * server, the event stream, the history, the Prometheus metrics and gRPC Check/Watch.
  */
 
-type Shown = 'pending' | 'passing' | 'failing';
+/** `degraded`: shown passing, the result marked degraded (its run said so). */
+type Shown = 'pending' | 'passing' | 'degraded' | 'failing';
 
 interface Expected {
   overall: 'success' | 'failure';
@@ -56,7 +58,7 @@ interface Expected {
 }
 
 type Action =
-  | { run: string; passed: boolean }
+  | { run: string; passed: GateOutcome }
   | { clockForwardMs: number }
   | { add: string; options: CommonCheckOptions }
   | { drain: DrainOptions }
@@ -411,6 +413,75 @@ const SCENARIOS: Scenario[] = [
     ],
   },
   {
+    name: 'a degraded check, held by its failure threshold, then failing and back',
+    checks: {
+      db: READY,
+      search: { ...BACKGROUND, tags: ['readiness'], failureThreshold: 2 },
+    },
+    steps: [
+      {
+        title: 'both pass',
+        act: [
+          { run: 'db', passed: true },
+          { run: 'search', passed: true },
+        ],
+        expect: {
+          overall: 'success',
+          checks: { db: 'passing', search: 'passing' },
+          probes: up,
+        },
+      },
+      {
+        title: 'search passes degraded: success, degraded, still passing',
+        act: [{ run: 'search', passed: 'degraded' }],
+        expect: {
+          overall: 'success',
+          degraded: true,
+          checks: { db: 'passing', search: 'degraded' },
+          probes: up,
+        },
+      },
+      {
+        title: 'search fails once: held, still passing and degraded',
+        act: [{ run: 'search', passed: false }],
+        expect: {
+          overall: 'success',
+          degraded: true,
+          checks: { db: 'passing', search: 'degraded' },
+          probes: up,
+        },
+      },
+      {
+        title: 'search fails twice: failing, a failure never also degraded',
+        act: [{ run: 'search', passed: false }],
+        expect: {
+          overall: 'failure',
+          checks: { db: 'passing', search: 'failing' },
+          probes: { live: 200, ready: 500, startup: 200 },
+        },
+      },
+      {
+        title: 'search passes degraded: recovered, degraded',
+        act: [{ run: 'search', passed: 'degraded' }],
+        expect: {
+          overall: 'success',
+          degraded: true,
+          checks: { db: 'passing', search: 'degraded' },
+          probes: up,
+        },
+      },
+      {
+        title: 'search passes: no longer degraded',
+        act: [{ run: 'search', passed: true }],
+        expect: {
+          overall: 'success',
+          checks: { db: 'passing', search: 'passing' },
+          probes: up,
+        },
+      },
+    ],
+  },
+  {
     name: 'showDetails false',
     options: { showDetails: false },
     checks: { db: { ...READY, failureThreshold: 2 }, loop: LIVE },
@@ -657,7 +728,8 @@ class Harness {
     const degraded = expected.degraded === true;
     const shuttingDown = expected.shuttingDown === true;
     const drained = expected.drained === true;
-    const passed = (name: string) => checks[name] === 'passing';
+    const passed = (name: string) =>
+      checks[name] === 'passing' || checks[name] === 'degraded';
 
     // The JSON report, on the app (pull views first: the first read applies staleness).
     const report = await getText(`${this.appUrl}/healthcheck`);
@@ -693,6 +765,11 @@ class Harness {
         if (result.held) {
           expect('consecutive_failures' in result.held).toBe(result.passed);
         }
+        // A degraded check's result says so (a held one as the result it holds); no other does.
+        expect({ checker: result.checker, degraded: result.degraded }).toEqual({
+          checker: result.checker,
+          degraded: checks[result.checker] === 'degraded' ? true : undefined,
+        });
       }
     }
 
@@ -715,7 +792,11 @@ class Harness {
         ...Object.fromEntries(
           Object.keys(checks).map((name) => [
             name,
-            passed(name) ? 'pass' : this.critical.get(name) ? 'fail' : 'warn',
+            checks[name] === 'passing'
+              ? 'pass'
+              : checks[name] === 'degraded' || !this.critical.get(name)
+                ? 'warn'
+                : 'fail',
           ]),
         ),
         ...(shuttingDown && { shutdown: 'fail' }),
@@ -759,7 +840,7 @@ class Harness {
       } else if (newest) {
         expect({ name, current: newest.current }).toEqual({
           name,
-          current: shown === 'passing' ? 'success' : 'failure',
+          current: passed(name) ? 'success' : 'failure',
         });
       }
     }
@@ -834,7 +915,7 @@ class Harness {
       checks: Object.fromEntries(
         Object.entries(checks).map(([name, shown]) => [
           name,
-          { state: shown, passed: shown === 'passing' },
+          { state: shown, passed: passed(name) },
         ]),
       ),
       drained,
