@@ -55,7 +55,13 @@ export function parseProbeArguments(args) {
   try {
     url = new URL(target);
   } catch {
-    return { error: `not a URL: ${printable(target)}` };
+    return { error: `not a URL: ${printable(withoutSecrets(target))}` };
+  }
+  if (!isDecodable(url.username) || !isDecodable(url.password)) {
+    return {
+      error:
+        'the user name or password in the URL is not valid percent-encoding',
+    };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return {
@@ -70,6 +76,21 @@ export function parseProbeArguments(args) {
     };
   }
   return { url, timeoutMs };
+}
+
+/** The text of a URL that cannot be read, with what may be secret cut out: the user info and the query. */
+function withoutSecrets(text) {
+  return text.replace(/^.*@/s, '…@').replace(/([?#]).*$/s, '$1…');
+}
+
+/** Node.js decodes the user name and password of the URL and throws on a bad escape, outside any callback. */
+function isDecodable(text) {
+  try {
+    decodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function parseTimeout(text) {

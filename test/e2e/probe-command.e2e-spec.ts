@@ -399,6 +399,10 @@ describe('the probe command with a command line it cannot use', () => {
     ],
     [['ftp://127.0.0.1/'], 'only http: and https: URLs'],
     [['http://127.0.0.1:1/', '--retries', '3'], 'unknown option --retries'],
+    [
+      ['http://user:p%E0ss@127.0.0.1:1/'],
+      'the user name or password in the URL is not valid percent-encoding',
+    ],
   ])(
     'exits 2 for %j and prints the reason and the usage on stderr',
     async (args, reason) => {
@@ -409,8 +413,18 @@ describe('the probe command with a command line it cannot use', () => {
       expect(probe.stderr).toContain(
         'usage: nestjs-healthcheck-probe URL [--timeout MS]',
       );
+      expect(probe.stderr).not.toMatch(/Error|\n\s+at /);
     },
   );
+
+  it('never prints the password or the query of a URL it cannot read', async () => {
+    const probe = await runProbe(
+      'http://user:s3cret@127.0.0.1:99999/health?token=abc',
+    );
+    expect(probe.code).toBe(2);
+    expect(probe.stderr).toContain('not a URL: …@127.0.0.1:99999/health?…');
+    expect(probe.stderr).not.toMatch(/s3cret|token/);
+  });
 
   it('prints the usage on stdout and exits 0 for --help', async () => {
     const probe = await runProbe('--help');

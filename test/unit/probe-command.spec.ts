@@ -104,6 +104,23 @@ describe('parseProbeArguments', () => {
     expect(parseProbeArguments(['http://a/', '--help']).help).toBe(true);
   });
 
+  it('never shows the credentials or the query of a URL it cannot read', () => {
+    const error = parseProbeArguments([
+      'http://user:s3cret@127.0.0.1:99999/health?token=abc#frag',
+    ]).error;
+    expect(error).toBe('not a URL: …@127.0.0.1:99999/health?…');
+    expect(error).not.toMatch(/s3cret|token|abc|frag/);
+  });
+
+  it.each(['http://us%E0er:pw@127.0.0.1:1/', 'http://user:p%E0w@127.0.0.1:1/'])(
+    'refuses a user name or password that is not valid percent-encoding (%s)',
+    (target) => {
+      expect(parseProbeArguments([target]).error).toBe(
+        'the user name or password in the URL is not valid percent-encoding',
+      );
+    },
+  );
+
   it('shows a control character in an argument as ?, on one line', () => {
     expect(parseProbeArguments(['http://a/', '--x\nY']).error).toBe(
       'unknown option --x?Y',
