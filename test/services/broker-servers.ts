@@ -12,30 +12,23 @@ import {
   run,
   tempDir,
   waitFor,
+  type OwnProcessServer,
 } from './service-utils.js';
 
 /** A server run by the tests as a child process, on a free loopback port, in a temporary directory. */
-export interface BrokerServer {
-  readonly port: number;
+export interface BrokerServer extends OwnProcessServer {
   readonly dir: string;
-  /** Stops the server (SIGTERM, then SIGKILL after 15 s); clients see their connections close. */
-  stop(): Promise<void>;
-  /** Starts it again on the same port. */
-  start(): Promise<void>;
-  /** Freezes the server process (SIGSTOP, until it is stopped): connections stay open, nothing answers. */
-  pause(): Promise<void>;
-  /** Lets it run again (SIGCONT). */
-  resume(): void;
-  /** Stops it for good, with whatever it needed (epmd), and removes its directory. */
-  dispose(): Promise<void>;
 }
 
-interface Spec {
+/** How to start a server process and when it is ready. */
+export interface Spec {
   command: string;
   args: string[];
   env?: NodeJS.ProcessEnv;
   /** The port that accepts connections once the server is ready. */
   readyPort: number;
+  /** Besides the port accepting connections, e.g. a leader elected. */
+  ready?: () => Promise<boolean>;
   startTimeoutMs?: number;
 }
 
@@ -45,8 +38,8 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-/** Spawns `spec.command`, its output in `<dir>/<name>.log`, and waits for its port. */
-async function spawnServer(
+/** Spawns `spec.command`, its output in `<dir>/<name>.log`, and waits for its port (and `spec.ready`). */
+export async function spawnServer(
   name: string,
   dir: string,
   spec: Spec,
@@ -74,7 +67,10 @@ async function spawnServer(
       `${name} on 127.0.0.1:${spec.readyPort}`,
       async () => {
         if (exited) throw new Error('exited');
-        return acceptsConnections(spec.readyPort);
+        return (
+          (await acceptsConnections(spec.readyPort)) &&
+          (spec.ready ? await spec.ready() : true)
+        );
       },
       spec.startTimeoutMs ?? 120_000,
     );
@@ -101,7 +97,11 @@ async function stopChild(child: ChildProcess | undefined): Promise<void> {
   clearTimeout(timer);
 }
 
-function serverHandle(
+/**
+ * Starts the server with `launch` and answers its handle: stop (SIGTERM, then SIGKILL after 15 s), start again,
+ * pause (SIGSTOP), resume (SIGCONT), dispose (stop, `extraCleanup`, remove `dir`).
+ */
+export function serverHandle(
   port: number,
   dir: string,
   launch: () => Promise<ChildProcess>,

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { chmod, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Socket } from 'node:net';
+import { type Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import {
@@ -10,25 +10,21 @@ import {
   freePort,
   run,
   tempDir,
+  startInProcessServer,
   waitFor,
+  type InProcessServer,
+  type OwnProcessServer,
 } from './service-utils.js';
 import type { KeyPair } from './tls-servers.js';
 
-/** OpenSMTPD run by the tests in the foreground, in a process group of its own. */
-export interface SmtpServer {
-  readonly port: number;
+/**
+ * OpenSMTPD run by the tests in the foreground, in a process group of its own: stop, pause and resume signal
+ * every process of the group (stop waits until none is left; while paused, connections are accepted, nothing
+ * answers).
+ */
+export interface SmtpServer extends OwnProcessServer {
   /** The established connections it holds on its port, as `ss` shows them. */
   connections(): Promise<number>;
-  /** Stops every process of the server (SIGTERM to the group, then SIGKILL); waits until none is left. */
-  stop(): Promise<void>;
-  /** Starts it again on the same ports. */
-  start(): Promise<void>;
-  /** Freezes every process of the server (SIGSTOP to the group): connections are accepted, nothing answers. */
-  pause(): Promise<void>;
-  /** SIGCONT to the group. */
-  resume(): void;
-  /** Stops it and removes its directory. */
-  dispose(): Promise<void>;
 }
 
 const groups = new Set<number>();
@@ -195,16 +191,8 @@ export async function startSmtpd(): Promise<SmtpServer> {
  * A small SMTP server in this process that offers STARTTLS with `pair`: greeting 220, EHLO 250 (with STARTTLS
  * until the session is secure), STARTTLS 220, QUIT 221, anything else 502.
  */
-export async function startStarttlsStandIn(pair: KeyPair): Promise<{
-  port: number;
-  connections(): number;
-  close(): Promise<void>;
-}> {
-  const sockets = new Set<Socket>();
-  const server = createServer((plain) => {
-    sockets.add(plain);
-    plain.on('close', () => sockets.delete(plain));
-    plain.on('error', () => undefined);
+export function startStarttlsStandIn(pair: KeyPair): Promise<InProcessServer> {
+  return startInProcessServer((plain) => {
     let stream: Socket = plain;
     let secure = false;
     let text = '';
@@ -244,16 +232,4 @@ export async function startStarttlsStandIn(pair: KeyPair): Promise<{
     plain.on('data', onData);
     plain.write('220 standin ESMTP\r\n');
   });
-  await new Promise<void>((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve()),
-  );
-  return {
-    port: (server.address() as { port: number }).port,
-    connections: () => sockets.size,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
 }

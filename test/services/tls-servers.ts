@@ -1,8 +1,13 @@
 import { readFile, rm, writeFile, mkdir } from 'node:fs/promises';
-import { createServer as createTcpServer, type Socket } from 'node:net';
+import { type Socket } from 'node:net';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:tls';
-import { run, tempDir } from './service-utils.js';
+import {
+  run,
+  startInProcessServer,
+  tempDir,
+  type InProcessServer,
+} from './service-utils.js';
 
 /** A key and the certificate made for it, in PEM. */
 export interface KeyPair {
@@ -236,29 +241,7 @@ export async function startTlsServer(
 }
 
 /** A server that accepts TCP connections and never says a word: a TLS handshake with it never ends. */
-export async function startSilentServer(): Promise<{
-  port: number;
-  connections(): number;
-  close(): Promise<void>;
-}> {
-  const sockets = new Set<Socket>();
-  const server = createTcpServer((socket) => {
-    sockets.add(socket);
-    // Reads (and drops) what comes, so it sees the client close the connection.
-    socket.resume();
-    socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve()),
-  );
-  return {
-    port: (server.address() as { port: number }).port,
-    connections: () => sockets.size,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+export function startSilentServer(): Promise<InProcessServer> {
+  // Reads (and drops) what comes, so it sees the client close the connection.
+  return startInProcessServer((socket) => socket.resume());
 }
