@@ -4,20 +4,15 @@ import {
   bullmqCounts,
   bullmqNeedsWorker,
   outsideExpected,
-  roundTripFailed,
 } from '../../healthcheck.messages.js';
 import type { CommonCheckOptions } from '../health-check.definition.js';
 import { abortable } from '../shared/abortable.js';
 import { clientOption } from '../shared/client-option.js';
-import { describeClientError } from '../shared/describe-client-error.js';
-import {
-  afterEarlierProbe,
-  EarlierProbeUnansweredError,
-  trackProbe,
-} from '../shared/earlier-probe.js';
+import { afterEarlierProbe, trackProbe } from '../shared/earlier-probe.js';
 import { OwnOptions } from '../shared/own-options.validator.js';
 import { elapsedMs, roundMs } from '../shared/quantity.format.js';
 import { readyCheck } from '../shared/ready-check.js';
+import { roundTripFailure } from '../shared/round-trip.js';
 import type {
   ReadyCheckOutcome,
   ReadyCheckRunOptions,
@@ -89,15 +84,7 @@ export async function checkBullmq(
     trackProbe(queue, work);
     [counts, workers] = await abortable(work, signal);
   } catch (error) {
-    const reason = describeClientError(
-      signal?.aborted && !(error instanceof EarlierProbeUnansweredError)
-        ? signal.reason
-        : error,
-    );
-    return {
-      passed: false,
-      output: roundTripFailed(what, bullmqTarget(queue), reason),
-    };
+    return roundTripFailure(what, () => bullmqTarget(queue), signal, error);
   }
   const ms = elapsedMs(started);
   return {

@@ -28,16 +28,7 @@ export async function timedRoundTrip(
     signal?.throwIfAborted();
     await work();
   } catch (error) {
-    // A client that takes the signal rejects with its own words for the abort; the signal's reason says more.
-    const reason = describeClientError(
-      signal?.aborted && !(error instanceof EarlierProbeUnansweredError)
-        ? signal.reason
-        : error,
-    );
-    return {
-      passed: false,
-      output: roundTripFailed(what, safely(target), reason),
-    };
+    return roundTripFailure(what, target, signal, error);
   }
   const ms = performance.now() - started;
   return {
@@ -45,6 +36,28 @@ export async function timedRoundTrip(
     output: roundTripAnswered(what, ms),
     observedValue: Math.round(ms * 100) / 100,
     observedUnit: 'ms',
+  };
+}
+
+/**
+ * The failed outcome of a round trip: `<what> against <target> failed: <reason>`. `target` is only worked out
+ * here, and a target that cannot be worked out is `the server`.
+ */
+export function roundTripFailure(
+  what: string,
+  target: () => string,
+  signal: AbortSignal | undefined,
+  error: unknown,
+): ReadyCheckOutcome {
+  // A client that takes the signal rejects with its own words for the abort; the signal's reason says more.
+  const reason = describeClientError(
+    signal?.aborted && !(error instanceof EarlierProbeUnansweredError)
+      ? signal.reason
+      : error,
+  );
+  return {
+    passed: false,
+    output: roundTripFailed(what, safely(target), reason),
   };
 }
 
