@@ -24,6 +24,7 @@ const OVERALL = 'health_check.overall.status';
 const DEGRADED = 'health_check.overall.degraded';
 const CHANGES = 'health_check.status_changes';
 const DURATION = 'health_check.duration';
+const OBSERVED = 'health_check.observed_value';
 
 type Sdk = ReturnType<typeof otelSdk>;
 
@@ -39,6 +40,27 @@ function expectPointsMatch(points: Points, report: HealthReport): void {
   expect(points.perCheck(STATUS)).toEqual(shown);
   expect(points.value(OVERALL)).toBe(report.status === 'success' ? 1 : 0);
   expect(points.value(DEGRADED)).toBe(report.degraded ? 1 : 0);
+}
+
+/** With details shown: one observed-value point per check whose result carries a number, with its unit. */
+function expectObservedMatch(points: Points, report: HealthReport): void {
+  const shown = checkResults(report)
+    .filter((result) => typeof result.observedValue === 'number')
+    .map((result) => [
+      result.checker,
+      result.observedUnit,
+      result.observedValue as number,
+    ])
+    .sort(([a], [b]) => String(a).localeCompare(String(b)));
+  const observed = points
+    .of(OBSERVED)
+    .map((point) => [
+      point.attributes['health_check.name'],
+      point.attributes['health_check.observed_unit'],
+      point.value as number,
+    ])
+    .sort(([a], [b]) => String(a).localeCompare(String(b)));
+  expect(observed).toEqual(shown);
 }
 
 describe.each(PLATFORMS)('OpenTelemetry metrics (%s)', (platform) => {
@@ -71,6 +93,7 @@ describe.each(PLATFORMS)('OpenTelemetry metrics (%s)', (platform) => {
       const report = response.body as HealthReport;
       const points = await sdk.reader.exportNow();
       expectPointsMatch(points, report);
+      expectObservedMatch(points, report);
       return points;
     };
 
@@ -81,6 +104,7 @@ describe.each(PLATFORMS)('OpenTelemetry metrics (%s)', (platform) => {
     // 1. Everything passes.
     let points = await step(200);
     expect(points.of(CHANGES)).toEqual([]);
+    expect(points.perCheck(OBSERVED)).toEqual([['cache', 0.97]]);
     expect(points.histogram(DURATION, 'db')?.count).toBe(1);
     expect(
       points.of(STATUS).find((p) => p.attributes['health_check.name'] === 'db')
@@ -126,9 +150,12 @@ describe.each(PLATFORMS)('OpenTelemetry metrics (%s)', (platform) => {
     points = await step(200);
     expect(points.value(STATUS, 'queue')).toBe(1);
 
-    // 6. Only the non-critical check fails: success, degraded.
+    // 6. Only the non-critical check fails, its measurement dropping with it: success, degraded; the failing
+    // result's measurement is exported as the report shows it.
     switches.cache = false;
+    switches.cacheHitRatio = 0.12;
     points = await step(200);
+    expect(points.perCheck(OBSERVED)).toEqual([['cache', 0.12]]);
     expect(points.value(DEGRADED)).toBe(1);
     expect(points.value(OVERALL)).toBe(1);
     // Eight reports ran (one per step, two in step 5, one more read in step 2): eight durations per check.
