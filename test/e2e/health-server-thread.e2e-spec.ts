@@ -417,6 +417,41 @@ describe('the health server on a worker thread', () => {
     await closing;
   });
 
+  it('answers a request handed to the main thread that is still in progress when the server closes', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let asked = false;
+    const { port } = await boot({
+      server: {
+        ...SERVER,
+        authorize: async () => {
+          asked = true;
+          await released;
+          return true;
+        },
+      },
+      environment: true,
+    });
+    const inProgress = rawRequest(port, '/environment');
+    await until(() => asked, 'authorize is asked');
+    const closing = context!.close();
+    context = undefined;
+    // The server has stopped taking connections: the close has reached the worker.
+    await until(
+      () =>
+        rawRequest(port, '/healthcheck/live').then(
+          () => false,
+          () => true,
+        ),
+      'the worker stops taking connections',
+    );
+    release();
+    const answer = await inProgress;
+    expect(answer.status).toBe(200);
+    expect(Object.keys(JSON.parse(answer.body))).toContain('process');
+    await closing;
+  }, 15_000);
+
   it('stops the bootstrap with a message naming a port already in use', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) =>

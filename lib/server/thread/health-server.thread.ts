@@ -98,8 +98,8 @@ export class HealthServerThread {
     this.stopping = true;
     clearTimeout(this.restartTimer);
     this.publisher.stop();
+    // The worker stays reachable until it has closed: requests still with the main thread get their answers.
     const worker = this.worker;
-    this.worker = undefined;
     if (worker) {
       await new Promise<void>((resolve) => {
         const done = () => {
@@ -113,6 +113,7 @@ export class HealthServerThread {
         worker.once('exit', done);
         worker.postMessage({ type: 'close' } satisfies ToWorker);
       });
+      this.worker = undefined;
       await worker.terminate();
     }
     this.dropStreams();

@@ -262,9 +262,11 @@ export function runHealthServerWorker(
     );
     for (const socket of unused) socket.destroy();
     server.closeIdleConnections();
+    // Event streams end now; a request still with the main thread keeps waiting for its answer.
     for (const [id, pending] of waiting) {
+      if (!pending.streaming) continue;
       finish(id);
-      if (pending.streaming) pending.response.end();
+      pending.response.end();
     }
     setTimeout(() => server.closeAllConnections(), data.closeGraceMs).unref();
   };
