@@ -259,6 +259,20 @@ export async function probe(url, timeoutMs) {
       },
     });
     req.on('error', (error) => finish(EXIT_UNHEALTHY, summarizeFailure(error)));
+    // A 101 answer hands the connection over to another protocol: without this listener Node.js drops the socket
+    // silently and the probe would wait for its timeout.
+    req.on('upgrade', (response, socket) => {
+      socket.destroy();
+      finish(
+        EXIT_UNHEALTHY,
+        summarizeAnswer({
+          status: response.statusCode ?? 0,
+          contentType: undefined,
+          body: '',
+          truncated: false,
+        }),
+      );
+    });
     req.on('response', (response) => {
       res = response;
       status = response.statusCode ?? 0;

@@ -318,6 +318,36 @@ describe('the probe command without a healthy answer', () => {
     expect(written).toBeLessThan(64 * 1024 * 1024);
   });
 
+  it('exits 1 at once for a 101 answer, which ends HTTP on the connection', async () => {
+    const sockets: Socket[] = [];
+    const switching = createNetServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => undefined);
+      socket.once('data', () =>
+        socket.write(
+          'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n',
+        ),
+      );
+    });
+    switching.listen(0, '127.0.0.1');
+    await once(switching, 'listening');
+    const { port } = switching.address() as { port: number };
+    try {
+      const probe = await runProbe(
+        `http://127.0.0.1:${port}/health`,
+        '--timeout',
+        '3000',
+      );
+      expect(probe).toMatchObject({ code: 1, stdout: 'unhealthy: HTTP 101\n' });
+      console.log(`probe of a 101 answer: ${probe.ms.toFixed(0)} ms`);
+      expect(sockets).toHaveLength(1);
+      if (!sockets[0].closed) await once(sockets[0], 'close');
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      await new Promise((resolve) => switching.close(resolve));
+    }
+  });
+
   it('exits 1 when the server closes the connection before the body ends', async () => {
     const url = await listen(
       createHttpServer((_request, response) => {
