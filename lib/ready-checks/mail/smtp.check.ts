@@ -14,6 +14,7 @@ import { describeNetworkError } from '../shared/network-error.describer.js';
 import { detachedProbe } from '../shared/earlier-probe.js';
 import {
   isNonEmptyString,
+  isPort,
   OwnOptions,
 } from '../shared/own-options.validator.js';
 import { elapsedMs, roundMs } from '../shared/quantity.format.js';
@@ -188,12 +189,6 @@ function addressLiteral(address: string | undefined): string {
   if (isIP(v4) === 4) return `[${v4}]`;
   return `[IPv6:${address}]`;
 }
-
-const isPort = (value: unknown): boolean =>
-  typeof value === 'number' &&
-  Number.isInteger(value) &&
-  value >= 1 &&
-  value <= 65_535;
 
 const SERVER_OPTIONS = [
   'host',

@@ -88,3 +88,10 @@ export const isPositiveNumber =
 /** A string with at least one character that is not white space. */
 export const isNonEmptyString = (value: unknown): boolean =>
   typeof value === 'string' && value.trim() !== '';
+
+/** Whether `value` is a TCP port: an integer from 1 to 65535. */
+export const isPort = (value: unknown): boolean =>
+  typeof value === 'number' &&
+  Number.isInteger(value) &&
+  value >= 1 &&
+  value <= 65_535;

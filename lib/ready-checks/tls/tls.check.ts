@@ -23,7 +23,7 @@ import {
 import { abortable } from '../shared/abortable.js';
 import { describeClientError } from '../shared/describe-client-error.js';
 import { describeNetworkError } from '../shared/network-error.describer.js';
-import { isNonEmptyString } from '../shared/own-options.validator.js';
+import { isNonEmptyString, isPort } from '../shared/own-options.validator.js';
 import {
   runnableReadyCheck,
   type ReadyCheckOutcome,
@@ -256,12 +256,6 @@ export const isCertificates = (value: unknown): boolean => {
     return false;
   }
 };
-
-const isPort = (value: unknown): boolean =>
-  typeof value === 'number' &&
-  Number.isInteger(value) &&
-  value >= 1 &&
-  value <= 65_535;
 
 /**
  * `checks.tls(name, { host, port } | { url }, servername?, ca?, minValidDays? })`: the certificate a server
