@@ -69,20 +69,22 @@ export async function makeCertificates(): Promise<TestCertificates> {
       '',
     ].join('\n'),
   );
-  await run('openssl', [
-    'req',
-    '-x509',
-    ...EC_KEY,
-    '-nodes',
-    '-keyout',
-    file('ca.key'),
-    '-out',
-    file('ca.pem'),
-    '-days',
-    '3650',
-    '-subj',
-    '/CN=Healthcheck Test CA',
-  ]);
+  /** A key `<name>.key` and a certificate `<name>.pem` signed by that key itself. */
+  const selfSigned = (name: string, days: number, extra: string[]) =>
+    run('openssl', [
+      'req',
+      '-x509',
+      ...EC_KEY,
+      '-nodes',
+      '-keyout',
+      file(`${name}.key`),
+      '-out',
+      file(`${name}.pem`),
+      '-days',
+      String(days),
+      ...extra,
+    ]);
+  await selfSigned('ca', 3650, ['-subj', '/CN=Healthcheck Test CA']);
   const now = Date.now();
   const signed = async (
     name: string,
@@ -145,17 +147,7 @@ export async function makeCertificates(): Promise<TestCertificates> {
     '20350101000000Z',
     '20360101000000Z',
   );
-  await run('openssl', [
-    'req',
-    '-x509',
-    ...EC_KEY,
-    '-nodes',
-    '-keyout',
-    file('self-signed.key'),
-    '-out',
-    file('self-signed.pem'),
-    '-days',
-    '365',
+  await selfSigned('self-signed', 365, [
     '-subj',
     '/CN=localhost',
     '-addext',
