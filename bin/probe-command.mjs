@@ -209,12 +209,14 @@ function listNames(names) {
   return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
 }
 
-/** A text safe on one line of a log: control characters replaced, cut to a readable length. */
+/**
+ * A text safe on one line of a log: control characters, Unicode line breaks and invisible format characters
+ * (bidirectional overrides, zero-width) replaced, cut to a readable length without splitting a character.
+ */
 function printable(text) {
-  // eslint-disable-next-line no-control-regex
-  const clean = String(text).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  const clean = String(text).replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '?');
   return clean.length > MAX_NAME_LENGTH
-    ? `${clean.slice(0, MAX_NAME_LENGTH)}…`
+    ? `${clean.slice(0, MAX_NAME_LENGTH).replace(/[\ud800-\udbff]$/, '')}…`
     : clean;
 }
 

@@ -289,6 +289,30 @@ describe('summarizeAnswer', () => {
     expect(line).toContain('check_9 and 2 more');
     expect(line).not.toContain('check_10');
   });
+  it('shows Unicode line breaks and invisible format characters in a name as ?', () => {
+    const line = summarizeAnswer({
+      status: 503,
+      contentType: JSON_CONTENT_TYPE,
+      body: jsonBody([
+        result('a\u2028b\u2029c\u0085d', false),
+        result('\u202eevil\u202c\u2066x\u2069\u200bz\ufeff', false),
+      ]),
+      truncated: false,
+    });
+    expect(line).toBe(
+      'unhealthy: HTTP 503, failed checks: a?b?c?d, ?evil??x??z?',
+    );
+  });
+
+  it('cuts a long name between characters, never inside one', () => {
+    const line = summarizeAnswer({
+      status: 503,
+      contentType: JSON_CONTENT_TYPE,
+      body: jsonBody([result(`${'a'.repeat(79)}\u{1f600}tail`, false)]),
+      truncated: false,
+    });
+    expect(line).toBe(`unhealthy: HTTP 503, failed checks: ${'a'.repeat(79)}…`);
+  });
 });
 
 describe('summarizeFailure and summarizeTimeout', () => {
