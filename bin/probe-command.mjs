@@ -191,6 +191,8 @@ const REASONS = {
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
   EADDRNOTAVAIL: 'address not available',
+  // OpenSSL's answer when the server does not speak TLS (e.g. an https URL on a plain HTTP port).
+  EPROTO: 'TLS failed',
   HPE_INVALID_CONSTANT: 'not an HTTP answer',
 };
 

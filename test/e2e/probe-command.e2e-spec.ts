@@ -418,6 +418,15 @@ describe('the probe command over https', () => {
       stdout: 'unhealthy: HTTP 503, failed checks: disk\n',
     });
   });
+  it('says TLS failed for an https URL on a server that speaks plain HTTP', async () => {
+    const url = await listen(
+      createHttpServer((_request, response) => response.end()),
+    );
+    expect(await runProbe(url.replace('http:', 'https:'))).toMatchObject({
+      code: 1,
+      stdout: 'unhealthy: TLS failed (EPROTO)\n',
+    });
+  });
 });
 
 describe('the probe command with a command line it cannot use', () => {

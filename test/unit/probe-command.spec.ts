@@ -328,6 +328,7 @@ describe('summarizeFailure and summarizeTimeout', () => {
       'DEPTH_ZERO_SELF_SIGNED_CERT',
       'unhealthy: TLS failed (DEPTH_ZERO_SELF_SIGNED_CERT)',
     ],
+    ['EPROTO', 'unhealthy: TLS failed (EPROTO)'],
     ['EWHATEVER', 'unhealthy: request failed (EWHATEVER)'],
   ])('describes %s by its code', (code, line) => {
     const error = Object.assign(new Error(`connect ${code} secret-host`), {
