@@ -84,29 +84,25 @@ interface ThroughputRow {
   }>;
 }
 
-/** The readiness answer of the threaded health server: what the floor sends, byte for byte. */
-async function readinessAnswer(): Promise<{
+interface ReadinessAnswer {
   body: string;
   headers: Headers;
   status: number;
-}> {
-  const server = await startServer('health-server-thread', 'none');
-  try {
-    const response = await fetch(`${server.url}${READINESS}`);
-    return {
-      body: await response.text(),
-      headers: response.headers,
-      status: response.status,
-    };
-  } finally {
-    await stopServer(server);
-  }
+}
+
+/** The readiness answer of the threaded health server: what the floor sends, byte for byte. */
+async function readinessAnswer(server: Server): Promise<ReadinessAnswer> {
+  const response = await fetch(`${server.url}${READINESS}`);
+  return {
+    body: await response.text(),
+    headers: response.headers,
+    status: response.status,
+  };
 }
 
 async function measureThroughput(
   settings: Settings,
-  body: string,
-): Promise<ThroughputRow[]> {
+): Promise<{ rows: ThroughputRow[]; answer: ReadinessAnswer }> {
   const rows: ThroughputRow[] = [
     {
       label: 'node:http, same bytes (floor)',
@@ -129,11 +125,15 @@ async function measureThroughput(
   ];
   const urlOf = (row: ThroughputRow) => `${row.server!.url}${row.path}`;
   try {
+    const [floor, ...healthServers] = rows;
     await Promise.all(
-      rows.map(async (row) => {
-        row.server = await startServer(row.scenario, 'none', body);
+      healthServers.map(async (row) => {
+        row.server = await startServer(row.scenario, 'none');
       }),
     );
+    const answer = await readinessAnswer(rows[2].server!);
+    const { body } = answer;
+    floor.server = await startServer(floor.scenario, 'none', body);
     for (const row of rows) {
       const response = await fetch(urlOf(row));
       const answered = await response.text();
@@ -174,7 +174,7 @@ async function measureThroughput(
         });
       }
     }
-    return rows;
+    return { rows, answer };
   } finally {
     await Promise.all(rows.map((row) => stopServer(row.server)));
   }
@@ -183,7 +183,7 @@ async function measureThroughput(
 function throughputSection(
   settings: Settings,
   rows: ThroughputRow[],
-  answer: Awaited<ReturnType<typeof readinessAnswer>>,
+  answer: ReadinessAnswer,
 ): string[] {
   const medianRound = (row: ThroughputRow) => {
     const sorted = [...row.rounds].sort(
@@ -505,8 +505,7 @@ export async function benchThread({
   quick = false,
 }: { quick?: boolean } = {}): Promise<string[]> {
   const settings = settingsFor(quick);
-  const answer = await readinessAnswer();
-  const throughput = await measureThroughput(settings, answer.body);
+  const { rows: throughput, answer } = await measureThroughput(settings);
   const blocked = [
     await probeWhileBlocked('worker thread, all cores', settings, {
       thread: true,
