@@ -96,8 +96,8 @@ export function nestedOptions<
 }
 
 /**
- * The spec of a feature switched on by its option: absent or `false` is off (`null`), `true` is on with every
- * default, an object is on with its own options.
+ * The spec of a feature switched on by its option: absent, `null` or `false` is off (`null`), `true` is on with
+ * every default, an object is on with its own options.
  */
 export function switchedOptions<
   Specs extends Record<string, OptionSpec<unknown, unknown>>,
@@ -109,7 +109,7 @@ export function switchedOptions<
 ): OptionSpec<ReadOptions<Specs> | null, unknown> {
   const read = nestedOptions(owner, prefix, specs, expected);
   return (value, option, report, context) =>
-    value === undefined || value === false
+    value === undefined || value === null || value === false
       ? null
       : read(value === true ? {} : value, option, report, context);
 }

@@ -7,7 +7,10 @@ import {
   invalidOption,
   unknownOption,
 } from '../../lib/healthcheck.messages.js';
-import { HealthcheckModule } from '../../lib/index.js';
+import {
+  HealthcheckModule,
+  type HealthcheckModuleOptions,
+} from '../../lib/index.js';
 import { EXPECTED } from '../../lib/options/option-validators.js';
 import {
   MODULE_OPTION_KEYS,
@@ -216,6 +219,23 @@ describe('resolveModuleOptions', () => {
     expect(() => resolveModuleOptions({ history: true })).toThrow(
       /"history": expected false or an object \{ size\? \}/,
     );
+  });
+
+  it('reads null as off for the features an option switches on, as false is', () => {
+    const resolved = resolveModuleOptions({
+      environment: null,
+      ui: null,
+      otel: null,
+      server: { port: 0, thread: null },
+    } as unknown as HealthcheckModuleOptions);
+    expect(resolved.environment).toBeNull();
+    expect(resolved.ui).toBeNull();
+    expect(resolved.otel).toBeNull();
+    expect(resolved.server?.thread).toBeNull();
+    expect(
+      resolveModuleOptions({ server: { port: 0, thread: true } }).server
+        ?.thread,
+    ).toEqual({ notReadyAfter: 2_000, notLiveAfter: 30_000 });
   });
 
   it('reads server.maxConnections', () => {
