@@ -262,7 +262,10 @@ export async function probe(url, timeoutMs) {
         connection: 'close',
       },
     });
-    req.on('error', (error) => finish(EXIT_UNHEALTHY, summarizeFailure(error)));
+    req.on('error', (error) => {
+      // Bytes that are not HTTP after a whole answer fail the parser before the answer's 'end' is emitted.
+      if (!res?.complete) finish(EXIT_UNHEALTHY, summarizeFailure(error));
+    });
     // A 101 answer hands the connection over to another protocol: without this listener Node.js drops the socket
     // silently and the probe would wait for its timeout.
     req.on('upgrade', (response, socket) => {
@@ -298,8 +301,9 @@ export async function probe(url, timeoutMs) {
         else chunks.push(chunk);
       });
       response.on('end', () => answer(false));
-      response.on('error', (error) =>
-        finish(EXIT_UNHEALTHY, summarizeFailure(error)),
+      // Node.js reports a body cut off as an 'aborted' error before the close.
+      response.on('error', () =>
+        finish(EXIT_UNHEALTHY, summarizeCutOff(status)),
       );
       response.on('close', () =>
         finish(EXIT_UNHEALTHY, summarizeCutOff(status)),

@@ -359,9 +359,33 @@ describe('the probe command without a healthy answer', () => {
         setTimeout(() => response.socket?.destroy(), 20);
       }),
     );
-    const probe = await runProbe(url);
-    expect(probe.code).toBe(1);
-    expect(probe.stdout).toMatch(/^unhealthy: /);
+    expect(await runProbe(url)).toMatchObject({
+      code: 1,
+      stdout:
+        'unhealthy: HTTP 200 but the connection closed before the body ended\n',
+    });
+  });
+
+  it('decides on a whole answer even when bytes that are not HTTP follow it', async () => {
+    const sloppy = createNetServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', () =>
+        socket.end(
+          'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\nJUNK',
+        ),
+      );
+    });
+    sloppy.listen(0, '127.0.0.1');
+    await once(sloppy, 'listening');
+    const { port } = sloppy.address() as { port: number };
+    try {
+      expect(await runProbe(`http://127.0.0.1:${port}/`)).toMatchObject({
+        code: 0,
+        stdout: 'healthy: HTTP 200\n',
+      });
+    } finally {
+      await new Promise((resolve) => sloppy.close(resolve));
+    }
   });
 });
 
