@@ -43,7 +43,8 @@ export function parseProbeArguments(args) {
       if (timeoutText !== undefined) return { error: '--timeout given twice' };
       timeoutText = arg.slice('--timeout='.length);
     } else if (arg.startsWith('-')) {
-      return { error: `unknown option ${printable(arg)}` };
+      // Only the option's name: a value given with it may be a secret (`--header=Authorization: ...`).
+      return { error: `unknown option ${printable(arg.split('=')[0])}` };
     } else if (target !== undefined) {
       return { error: 'give one URL' };
     } else {

@@ -121,6 +121,15 @@ describe('parseProbeArguments', () => {
     },
   );
 
+  it('names an unknown option without the value given with it', () => {
+    expect(
+      parseProbeArguments([
+        'http://a/',
+        '--header=Authorization: Bearer s3cret',
+      ]).error,
+    ).toBe('unknown option --header');
+  });
+
   it('shows a control character in an argument as ?, on one line', () => {
     expect(parseProbeArguments(['http://a/', '--x\nY']).error).toBe(
       'unknown option --x?Y',
