@@ -15,9 +15,10 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export const EXIT_HEALTHY = 0;
 export const EXIT_UNHEALTHY = 1;
 export const EXIT_USAGE = 2;
-/** Failed check names listed at most, and characters of each name shown at most. */
+/** Failed check names listed at most, characters of each name shown at most, and of the whole list. */
 const MAX_NAMES = 10;
 const MAX_NAME_LENGTH = 80;
+const MAX_NAMES_LENGTH = 200;
 
 export const USAGE = `usage: ${COMMAND_NAME} URL [--timeout MS]
 
@@ -207,7 +208,13 @@ function describeFailure(error) {
 }
 
 function listNames(names) {
-  const shown = names.slice(0, MAX_NAMES).map(printable);
+  const shown = [];
+  let length = 0;
+  for (const name of names.slice(0, MAX_NAMES).map(printable)) {
+    length += (shown.length > 0 ? 2 : 0) + name.length;
+    if (shown.length > 0 && length > MAX_NAMES_LENGTH) break;
+    shown.push(name);
+  }
   const more = names.length - shown.length;
   return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
 }

@@ -298,6 +298,21 @@ describe('summarizeAnswer', () => {
     expect(line).toContain('check_9 and 2 more');
     expect(line).not.toContain('check_10');
   });
+  it('keeps the list of names short when the names are long', () => {
+    const names = Array.from({ length: 20 }, (_, index) =>
+      `check_${index}_`.padEnd(80, 'x'),
+    );
+    const line = summarizeAnswer({
+      status: 503,
+      contentType: JSON_CONTENT_TYPE,
+      body: jsonBody(names.map((name) => result(name, false))),
+      truncated: false,
+    });
+    expect(line).toBe(
+      `unhealthy: HTTP 503, failed checks: ${names[0]}, ${names[1]} and 18 more`,
+    );
+  });
+
   it('shows Unicode line breaks and invisible format characters in a name as ?', () => {
     const line = summarizeAnswer({
       status: 503,
