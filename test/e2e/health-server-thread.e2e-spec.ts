@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
-import { type INestApplicationContext, Logger } from '@nestjs/common';
+import {
+  type INestApplicationContext,
+  Injectable,
+  Logger,
+  Module,
+} from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { once } from 'node:events';
 import { Agent } from 'node:http';
 import { createServer } from 'node:net';
@@ -14,7 +20,11 @@ import {
   readinessShuttingDown,
 } from '../../lib/healthcheck.messages.js';
 import type { HealthHistoryEntry, HealthReport } from '../../lib/index.js';
-import { HealthcheckServer } from '../../lib/index.js';
+import {
+  HealthCheck,
+  HealthcheckModule,
+  HealthcheckServer,
+} from '../../lib/index.js';
 import { HealthEndpoints } from '../../lib/http/health-endpoints.js';
 import { HealthServerRoutes } from '../../lib/server/health-server.routes.js';
 import {
@@ -150,6 +160,49 @@ describe('the health server on a worker thread', () => {
       (response) => response.status === 200,
       'readiness passes again',
     );
+    expect(handedOver).not.toHaveBeenCalled();
+  });
+
+  it('answers the probes and their groups from the worker in an app with no check tagged for them', async () => {
+    @Injectable()
+    class UntaggedChecks {
+      @HealthCheck()
+      database(): boolean {
+        return true;
+      }
+    }
+    @Module({
+      imports: [HealthcheckModule.forRoot({ server: SERVER })],
+      providers: [UntaggedChecks],
+    })
+    class UntaggedModule {}
+    context = await NestFactory.createApplicationContext(UntaggedModule, {
+      logger: false,
+    });
+    const port = healthPort(context);
+    const handedOver = jest.spyOn(context.get(HealthServerRoutes), 'answer');
+    // The report comes in the same publication as the probes: once the worker answers it, it has them all.
+    await answerWhen(
+      port,
+      '/healthcheck',
+      () => {
+        const answeredByWorker = handedOver.mock.calls.length === 0;
+        handedOver.mockClear();
+        return answeredByWorker;
+      },
+      'the worker has the report',
+    );
+    for (const path of [
+      '/healthcheck/live',
+      '/healthcheck/ready',
+      '/healthcheck/startup',
+      '/healthcheck/group/liveness',
+    ]) {
+      const probe = await rawRequest(port, path);
+      expect({ path, status: probe.status }).toEqual({ path, status: 200 });
+      expect(JSON.parse(probe.body).results).toEqual([]);
+    }
+    // Handed to the main thread, these would fail with 503 whenever it is busy: the liveness probe most of all.
     expect(handedOver).not.toHaveBeenCalled();
   });
 

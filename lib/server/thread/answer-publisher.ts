@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { failedResult } from '../../checks/check.executor.js';
 import { CheckRegistry } from '../../checks/check.registry.js';
 import { HealthMonitor } from '../../checks/health.monitor.js';
+import { PROBE_TAGS } from '../../healthcheck.constants.js';
 import { mainThreadBlocked } from '../../healthcheck.messages.js';
 import { HealthHistory } from '../../history/health-history.service.js';
 import { historyResponse } from '../../history/history.response.js';
@@ -103,11 +104,14 @@ export class AnswerPublisher {
     const reports: Array<[string, HealthCheckSelection | undefined, number]> = [
       ['report', undefined, this.deps.limits.notReadyAfter],
     ];
-    const tags = new Set(registry.checks.flatMap((check) => check.tags));
-    for (const probe of ['liveness', 'readiness', 'startup']) {
-      if (tags.has(probe)) {
-        reports.push([`probe:${probe}`, { tag: probe }, this.limitOf(probe)]);
-      }
+    // The probes and their groups answer (empty, passing) without a check of theirs: published all the same, or
+    // a liveness probe of an app with no liveness check would be handed to a busy main thread and fail.
+    const tags = new Set([
+      ...PROBE_TAGS,
+      ...registry.checks.flatMap((check) => check.tags),
+    ]);
+    for (const probe of PROBE_TAGS) {
+      reports.push([`probe:${probe}`, { tag: probe }, this.limitOf(probe)]);
     }
     for (const tag of tags) {
       reports.push([`group:${tag}`, { tag }, this.limitOf(tag)]);
