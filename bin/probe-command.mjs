@@ -201,6 +201,10 @@ const REASONS = {
 function describeFailure(error) {
   const code = typeof error?.code === 'string' ? error.code : undefined;
   if (code === undefined) return 'request failed';
+  // Node.js' documented error for a connection the server closed (not reset) before the answer's headers ended.
+  if (code === 'ECONNRESET' && error.message === 'socket hang up') {
+    return 'connection closed before the answer ended';
+  }
   if (REASONS[code]) return `${REASONS[code]} (${code})`;
   if (code.startsWith('HPE_')) return `not a valid HTTP answer (${code})`;
   if (/CERT|TLS|SSL/.test(code)) return `TLS failed (${printable(code)})`;

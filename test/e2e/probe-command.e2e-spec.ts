@@ -366,6 +366,24 @@ describe('the probe command without a healthy answer', () => {
     });
   });
 
+  it('says the connection closed when the server closes it before the headers end', async () => {
+    const closing = createNetServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\nContent-Ty'));
+    });
+    closing.listen(0, '127.0.0.1');
+    await once(closing, 'listening');
+    const { port } = closing.address() as { port: number };
+    try {
+      expect(await runProbe(`http://127.0.0.1:${port}/`)).toMatchObject({
+        code: 1,
+        stdout: 'unhealthy: connection closed before the answer ended\n',
+      });
+    } finally {
+      await new Promise((resolve) => closing.close(resolve));
+    }
+  });
+
   it('decides on a whole answer even when bytes that are not HTTP follow it', async () => {
     const sloppy = createNetServer((socket) => {
       socket.on('error', () => undefined);

@@ -361,6 +361,15 @@ describe('summarizeFailure and summarizeTimeout', () => {
     expect(summarizeFailure(error)).toBe(line);
   });
 
+  it("tells a connection closed before the answer (Node.js' socket hang up) from a reset", () => {
+    const error = Object.assign(new Error('socket hang up'), {
+      code: 'ECONNRESET',
+    });
+    expect(summarizeFailure(error)).toBe(
+      'unhealthy: connection closed before the answer ended',
+    );
+  });
+
   it('describes an error without a code without its message', () => {
     expect(summarizeFailure(new Error('token=abc'))).toBe(
       'unhealthy: request failed',
