@@ -206,6 +206,25 @@ describe('the health server on a worker thread', () => {
     expect(handedOver).not.toHaveBeenCalled();
   });
 
+  it("keeps the probes passing when the app's Date.now runs an hour behind or ahead: the heartbeat's age is monotonic", async () => {
+    const { port } = await boot();
+    const realNow = Date.now.bind(Date);
+    for (const shift of [-3_600_000, 3_600_000]) {
+      jest.spyOn(Date, 'now').mockImplementation(() => realNow() + shift);
+      // Past a few beats written under the shifted clock.
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      for (const path of ['/healthcheck/live', '/healthcheck/ready']) {
+        const probe = await rawRequest(port, path);
+        expect({ shift, path, status: probe.status }).toEqual({
+          shift,
+          path,
+          status: 200,
+        });
+      }
+      jest.restoreAllMocks();
+    }
+  });
+
   it('hands ?check= and ?exclude= selections to the main thread', async () => {
     const { port, handedOver } = await boot();
     const selected = await rawRequest(port, '/healthcheck?check=queue');

@@ -23,6 +23,7 @@ import {
 import {
   BEAT_SLOT,
   Heartbeat,
+  monotonicMs,
   SHUTDOWN_SLOT,
 } from '../../lib/server/thread/heartbeat.js';
 import { publishAnswer } from '../../lib/server/thread/published-answer.js';
@@ -269,25 +270,41 @@ describe('Heartbeat', () => {
     jest.useRealTimers();
   });
 
-  it('beats the time into shared memory at every interval, and no more once stopped', () => {
-    jest.useFakeTimers({ now: 1_700_000_000_000 });
+  it('beats the monotonic time into shared memory at every interval, and no more once stopped', () => {
+    jest.useFakeTimers();
     const heartbeat = new Heartbeat(100);
     const slots = new BigInt64Array(heartbeat.memory);
     expect(heartbeat.memory).toBeInstanceOf(SharedArrayBuffer);
-    expect(slots[BEAT_SLOT]).toBe(1_700_000_000_000n);
-    jest.setSystemTime(1_700_000_000_040);
+    const first = slots[BEAT_SLOT];
+    expect(first).toBe(monotonicMs());
+    jest.advanceTimersByTime(40);
     heartbeat.start();
-    expect(slots[BEAT_SLOT]).toBe(1_700_000_000_040n);
+    expect(slots[BEAT_SLOT]).toBe(first + 40n);
     jest.advanceTimersByTime(99);
-    expect(slots[BEAT_SLOT]).toBe(1_700_000_000_040n);
+    expect(slots[BEAT_SLOT]).toBe(first + 40n);
     jest.advanceTimersByTime(1);
-    expect(slots[BEAT_SLOT]).toBe(1_700_000_000_140n);
+    expect(slots[BEAT_SLOT]).toBe(first + 140n);
     jest.advanceTimersByTime(300);
-    expect(slots[BEAT_SLOT]).toBe(1_700_000_000_440n);
+    expect(slots[BEAT_SLOT]).toBe(first + 440n);
     heartbeat.stop();
     jest.advanceTimersByTime(1_000);
-    expect(slots[BEAT_SLOT]).toBe(1_700_000_000_440n);
+    expect(slots[BEAT_SLOT]).toBe(first + 440n);
     expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('reads no wall clock: a Date.now moved an hour back or forth changes no beat', () => {
+    const heartbeat = new Heartbeat(100);
+    const slots = new BigInt64Array(heartbeat.memory);
+    const realNow = Date.now();
+    for (const shift of [-3_600_000, 3_600_000]) {
+      const now = jest.spyOn(Date, 'now').mockReturnValue(realNow + shift);
+      const before = monotonicMs();
+      heartbeat.start();
+      heartbeat.stop();
+      expect(slots[BEAT_SLOT]).toBeGreaterThanOrEqual(before);
+      expect(slots[BEAT_SLOT]).toBeLessThanOrEqual(monotonicMs());
+      now.mockRestore();
+    }
   });
 
   it('starts one timer however often it is started', () => {

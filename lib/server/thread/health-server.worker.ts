@@ -17,7 +17,7 @@ export interface HealthServerWorkerData {
   timeouts: HealthServerTimeouts;
   routes: HealthRoutePaths;
   limits: { notReadyAfter: number; notLiveAfter: number };
-  /** Heartbeat slot 0: the main thread's last beat (epoch ms); slot 1: 1 once shutdown began. */
+  /** Heartbeat slot 0: the main thread's last beat (monotonic ms); slot 1: 1 once shutdown began. */
   heartbeat: SharedArrayBuffer;
   /** True when `showDetails` is a function: table answers are the fallback, the main thread decides. */
   askMainThread: boolean;
@@ -213,7 +213,10 @@ export function runHealthServerWorker(
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
     unused.delete(request.socket);
     if (beat[1] === 1n) response.setHeader('Connection', 'close');
-    const ageMs = Date.now() - Number(Atomics.load(beat, 0));
+    // The heartbeat's clock (monotonicMs in heartbeat.ts, which the worker cannot import): process-wide.
+    const ageMs = Number(
+      process.hrtime.bigint() / 1_000_000n - Atomics.load(beat, 0),
+    );
     const url = request.url ?? '/';
     const queryStart = url.indexOf('?');
     const pathname = queryStart === -1 ? url : url.slice(0, queryStart);

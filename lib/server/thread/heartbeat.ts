@@ -1,11 +1,19 @@
-/** Slot of the main thread's last beat (epoch milliseconds) in the heartbeat's shared memory. */
+/** Slot of the main thread's last beat (monotonic milliseconds, see `monotonicMs`) in the heartbeat's shared memory. */
 export const BEAT_SLOT = 0;
 /** Slot that holds 1 once shutdown has begun (answers carry `Connection: close`). */
 export const SHUTDOWN_SLOT = 1;
 
 /**
- * The main thread's heartbeat in shared memory: a timer writes the time every `intervalMs`, so the worker
- * tells how long the event loop has been blocked from the age of the last beat, without asking it.
+ * Milliseconds of the process's monotonic clock, the same in every thread: neither a wall clock that jumps (NTP,
+ * a suspended VM) nor an app that replaces `Date.now` can make a heartbeat look older or newer than it is.
+ */
+export function monotonicMs(): bigint {
+  return process.hrtime.bigint() / 1_000_000n;
+}
+
+/**
+ * The main thread's heartbeat in shared memory: a timer writes the monotonic time every `intervalMs`, so the
+ * worker tells how long the event loop has been blocked from the age of the last beat, without asking it.
  */
 export class Heartbeat {
   readonly memory = new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT);
@@ -33,6 +41,6 @@ export class Heartbeat {
   }
 
   private beat(): void {
-    Atomics.store(this.slots, BEAT_SLOT, BigInt(Date.now()));
+    Atomics.store(this.slots, BEAT_SLOT, monotonicMs());
   }
 }
