@@ -37,6 +37,15 @@ export async function executeCheck(
 /** Longest `observedUnit` kept; a unit is a word such as `ms` or `bytes`. */
 const MAX_UNIT_LENGTH = 32;
 
+/** The first MAX_UNIT_LENGTH UTF-16 units of a unit, never half of a character (a lone surrogate is no text). */
+function boundedUnit(unit: string): string {
+  const kept = unit.slice(0, MAX_UNIT_LENGTH);
+  const last = kept.charCodeAt(kept.length - 1);
+  const cutsPair =
+    kept.length < unit.length && last >= 0xd800 && last <= 0xdbff;
+  return cutsPair ? kept.slice(0, -1) : kept;
+}
+
 /** A value a check gave, as it may be shown: valid JSON, its secrets masked, then capped. */
 function shownValue(
   value: unknown,
@@ -65,8 +74,7 @@ function safeOutcome(
       outcome.observedValue = show(outcome.observedValue);
     }
     if (outcome.observedUnit !== undefined) {
-      const unit = String(show(outcome.observedUnit));
-      outcome.observedUnit = unit.slice(0, MAX_UNIT_LENGTH);
+      outcome.observedUnit = boundedUnit(String(show(outcome.observedUnit)));
     }
     return outcome;
   } catch (error) {

@@ -129,3 +129,25 @@ describe('executeCheck: degraded', () => {
     expect('degraded' in result).toBe(false);
   });
 });
+
+describe('executeCheck: observedUnit', () => {
+  it('cuts a long unit at 32 UTF-16 units without splitting a character in two', async () => {
+    const result = await execute(() => ({
+      passed: true,
+      observedValue: 1,
+      observedUnit: `${'x'.repeat(31)}😀 per second`,
+    }));
+    expect(result.observedUnit).toBe('x'.repeat(31));
+    // A lone surrogate has no UTF-8 form: a Prometheus label or an OTLP string would carry U+FFFD instead.
+    expect(result.observedUnit).not.toMatch(/[\uD800-\uDBFF]$/);
+  });
+
+  it('keeps a character that ends at the 32nd unit whole', async () => {
+    const result = await execute(() => ({
+      passed: true,
+      observedValue: 1,
+      observedUnit: `${'x'.repeat(30)}😀 per second`,
+    }));
+    expect(result.observedUnit).toBe(`${'x'.repeat(30)}😀`);
+  });
+});
