@@ -98,7 +98,7 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
   {
     suffix: 'degraded',
     type: 'gauge',
-    help: 'Overall health is up but a non-critical check is failing: 1, else 0.',
+    help: 'Overall health is up but a non-critical check is failing or a passing check says it is degraded: 1, else 0.',
     labelNames: [],
     samples: (state) => [{ labels: {}, value: state.overall.degraded ? 1 : 0 }],
   },

@@ -137,6 +137,22 @@ describe('HealthMetrics', () => {
     );
   });
 
+  it('reports degraded while a passing check says it is degraded, and its help says so', async () => {
+    const { runner, registry } = await setUp();
+    runner.addCheck('search', () => ({ passed: true, degraded: true }));
+    await runner.run();
+    expect(await valueOf(registry, 'healthcheck_status')).toBe(1);
+    expect(await valueOf(registry, 'healthcheck_degraded')).toBe(1);
+    expect(await valueOf(registry, 'healthcheck_up', { check: 'search' })).toBe(
+      1,
+    );
+    const help = (await registry.metrics())
+      .split('\n')
+      .find((line) => line.startsWith('# HELP healthcheck_degraded '));
+    expect(help).toContain('non-critical check is failing');
+    expect(help).toContain('passing check says it is degraded');
+  });
+
   it('never runs a check when scraped', async () => {
     const { runner, registry, check } = await setUp();
     const background = jest.fn(() => true);

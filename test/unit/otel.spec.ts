@@ -167,6 +167,24 @@ describe('HealthOtel', () => {
     ).toBe(false);
   });
 
+  it('reports degraded while a passing check says it is degraded, and the gauge description says so', async () => {
+    const { runner } = await setUp(sdk);
+    runner.addCheck('search', () => ({ passed: true, degraded: true }));
+    await runner.run();
+    const points = await sdk.reader.exportNow();
+    expect(points.value(OVERALL)).toBe(1);
+    expect(points.value(DEGRADED)).toBe(1);
+    expect(points.value(STATUS, 'search')).toBe(1);
+    const description = sdk.reader.exporter
+      .getMetrics()
+      .flatMap((exported) => exported.scopeMetrics)
+      .flatMap((scope) => scope.metrics)
+      .find((metric) => metric.descriptor.name === DEGRADED)
+      ?.descriptor.description;
+    expect(description).toContain('non-critical check is failing');
+    expect(description).toContain('passing check says it is degraded');
+  });
+
   it('holds the gauge while a threshold holds the status, and counts the flip once it gives way', async () => {
     const { runner } = await setUp(sdk);
     const queue = { passing: true };

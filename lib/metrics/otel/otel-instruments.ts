@@ -181,7 +181,7 @@ function createInstruments(meter: OtelMeter): HealthInstruments {
     }),
     overallDegraded: meter.createObservableGauge(OTEL_NAMES.overallDegraded, {
       description:
-        'Overall health is up but a non-critical check is failing: 1, else 0.',
+        'Overall health is up but a non-critical check is failing or a passing check says it is degraded: 1, else 0.',
       unit: '1',
     }),
     observedValue: meter.createObservableGauge(OTEL_NAMES.observedValue, {
