@@ -31,6 +31,8 @@ const LIVENESS = '/healthcheck/live';
 /** Probes per second, each on a new connection with the kubelet's default 1 s timeout. */
 const PROBE_EVERY_MS = 100;
 const PROBE_TIMEOUT_MS = 1_000;
+/** The answers' timestamps and response times change their length by a few bytes from one to the next. */
+const BODY_BYTES_DRIFT = 16;
 
 interface Settings {
   warmup: number;
@@ -90,14 +92,30 @@ interface ReadinessAnswer {
   status: number;
 }
 
-/** The readiness answer of the threaded health server: what the floor sends, byte for byte. */
-async function readinessAnswer(server: Server): Promise<ReadinessAnswer> {
-  const response = await fetch(`${server.url}${READINESS}`);
-  return {
-    body: await response.text(),
-    headers: response.headers,
-    status: response.status,
-  };
+/**
+ * The readiness answer of the threaded health server, once it is as long as the main-thread server's (the
+ * same checks' results): what the floor sends, byte for byte.
+ */
+async function readinessAnswer(
+  threaded: Server,
+  mainThread: Server,
+): Promise<ReadinessAnswer> {
+  const expected = Buffer.byteLength(
+    await (await fetch(`${mainThread.url}${READINESS}`)).text(),
+  );
+  for (let attempt = 0; ; attempt++) {
+    const response = await fetch(`${threaded.url}${READINESS}`);
+    const answer = {
+      body: await response.text(),
+      headers: response.headers,
+      status: response.status,
+    };
+    const bytes = Buffer.byteLength(answer.body);
+    if (Math.abs(bytes - expected) <= BODY_BYTES_DRIFT || attempt === 50) {
+      return answer;
+    }
+    await delay(100);
+  }
 }
 
 async function measureThroughput(
@@ -131,17 +149,16 @@ async function measureThroughput(
         row.server = await startServer(row.scenario, 'none');
       }),
     );
-    const answer = await readinessAnswer(rows[2].server!);
+    const answer = await readinessAnswer(rows[2].server!, rows[1].server!);
     const { body } = answer;
     floor.server = await startServer(floor.scenario, 'none', body);
     for (const row of rows) {
       const response = await fetch(urlOf(row));
       const answered = await response.text();
       row.bodyBytes = Buffer.byteLength(answered);
-      // The answers' timestamps and response times change their length by a few bytes from one to the next.
       if (
         response.status !== 200 ||
-        Math.abs(row.bodyBytes - Buffer.byteLength(body)) > 16
+        Math.abs(row.bodyBytes - Buffer.byteLength(body)) > BODY_BYTES_DRIFT
       ) {
         throw new Error(
           `${row.label} answered ${response.status} with ${row.bodyBytes} bytes, not about ${Buffer.byteLength(body)}`,
