@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import { AggregationTemporality } from '@opentelemetry/sdk-metrics';
 import { readFileSync } from 'node:fs';
 import {
@@ -278,6 +279,53 @@ describe('HealthOtel', () => {
       .filter((r) => r.eventName === 'health_check.overall.status_change')
       .map((r) => r.attributes['health_check.overall.status']);
     expect(overall).toEqual(['failure', 'success']);
+  });
+
+  it('emits the log record of a change even when the meter throws from the counter, and stops cleanly when its callback cannot be removed', async () => {
+    const meter = sdk.meter;
+    const failing = {
+      createObservableGauge: meter.createObservableGauge.bind(meter),
+      createHistogram: meter.createHistogram.bind(meter),
+      createCounter: () => ({
+        add: () => {
+          throw new Error('counter unavailable');
+        },
+      }),
+      addBatchObservableCallback: meter.addBatchObservableCallback.bind(meter),
+      removeBatchObservableCallback: () => {
+        throw new Error('meter closed');
+      },
+    };
+    const error = jest
+      .spyOn(Logger.prototype, 'error')
+      .mockImplementation(() => undefined);
+    const { runner, state, service } = await setUp(
+      sdk,
+      {},
+      {
+        meter: failing,
+        logger: sdk.logger,
+      },
+    );
+    state.passing = false;
+    await runner.run();
+    const records = sdk
+      .records()
+      .filter((r) => r.eventName === 'health_check.status_change');
+    expect(records.map((r) => r.attributes['health_check.status'])).toEqual([
+      'failing',
+    ]);
+    expect(error).toHaveBeenCalledWith(
+      expect.stringContaining('counter unavailable'),
+    );
+
+    expect(() => service.onApplicationShutdown()).toThrow('meter closed');
+    // Stopped all the same: a later change records nothing.
+    state.passing = true;
+    await runner.run();
+    expect(
+      sdk.records().filter((r) => r.eventName === 'health_check.status_change'),
+    ).toHaveLength(1);
   });
 
   it.each([

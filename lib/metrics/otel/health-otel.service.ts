@@ -69,12 +69,14 @@ export class HealthOtel implements OnModuleInit, OnApplicationShutdown {
 
   /** Stops recording and removes this application's points; other applications on the same meter go on. */
   onApplicationShutdown(): void {
+    const { unbind } = this;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    this.unbind?.();
     this.unbind = undefined;
     this.instruments = undefined;
     this.logger = undefined;
+    // Last, so that a meter that throws here leaves nothing of this application recording.
+    unbind?.();
   }
 
   private record(event: HealthEvent): void {
@@ -91,11 +93,15 @@ export class HealthOtel implements OnModuleInit, OnApplicationShutdown {
         );
       }
     } else if (event.type === 'check') {
-      instruments.statusChanges.add(1, {
-        [OTEL_NAMES.name]: event.name,
-        [OTEL_NAMES.newStatus]: statusName(event.current.passed),
-      });
-      this.emit(event);
+      // The log record goes out even if the counter throws (a meter of the user's own); the hub logs the error.
+      try {
+        instruments.statusChanges.add(1, {
+          [OTEL_NAMES.name]: event.name,
+          [OTEL_NAMES.newStatus]: statusName(event.current.passed),
+        });
+      } finally {
+        this.emit(event);
+      }
     } else if (event.type === 'overall') {
       this.emit(event);
     }
