@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import {
   type BeforeApplicationShutdown,
   Inject,
@@ -108,6 +109,8 @@ export class HealthMonitor
     @Inject(HEALTHCHECK_RESOLVED_OPTIONS)
     options: ResolvedHealthcheckOptions,
   ) {
+    // Every run in progress listens to this one signal: as many listeners as checks, not a leak.
+    setMaxListeners(0, this.shutdown.signal);
     const rules = options.environment?.scrub;
     this.scrubOutput = createOutputScrubber(rules);
     this.sections = new ReportSections({
@@ -362,6 +365,9 @@ export class HealthMonitor
       ).then((run) => {
         state.inFlight = undefined;
         state.runStartedAt = undefined;
+        // A run cut off at the end of the shutdown delay says nothing about the dependency: no status change,
+        // no alert, no duration for it.
+        if (this.shutdown.signal.aborted) return;
         state.lastRunEndedAt = Date.now();
         state.expiresAt = run.expires * 1000;
         this.record(check, state, observeRun(state.status, run, check));
