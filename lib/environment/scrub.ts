@@ -85,6 +85,9 @@ export function createScrubber(
   return (value) => scrub(value, isSensitive, valuePatterns);
 }
 
+/** Keys shorter than this cannot hold a secret any rule recognises (`a:b@c` URLs and tokens are longer). */
+const SHORTEST_SECRET_KEY = 8;
+
 /**
  * Scrubs a JSON value at any depth: values under sensitive keys become "********", every string gets
  * {@link scrubString}, and every list gets {@link scrubArgv}. Returns `value` itself when nothing was masked.
@@ -104,12 +107,16 @@ export function scrub(
     const scrubbed = isSensitive(key)
       ? SCRUBBED_VALUE
       : scrub(item, isSensitive, valuePatterns);
-    if (result === undefined && scrubbed !== item) {
+    // A key may carry a secret too (a URL with its password as the key of a result): the built-in rules mask
+    // it; the user's RegExps name keys whose values they mask, so they leave the key itself as it is.
+    const shownKey =
+      key.length < SHORTEST_SECRET_KEY ? key : scrubString(key, isSensitive);
+    if (result === undefined && (scrubbed !== item || shownKey !== key)) {
       result = {};
       for (const [kept, same] of entries.slice(0, index))
         setOwn(result, kept, same);
     }
-    if (result !== undefined) setOwn(result, key, scrubbed);
+    if (result !== undefined) setOwn(result, shownKey, scrubbed);
   });
   return result ?? value;
 }

@@ -65,6 +65,18 @@ describe('createOutputScrubber', () => {
     });
   });
 
+  it('masks a secret that is a key, as terminus results keyed by a URL have it', () => {
+    expect(
+      scrubOutput({
+        'postgres://app:s3cr3t@db/shop': { status: 'down' },
+        database: { status: 'up' },
+      }),
+    ).toEqual({
+      [`postgres://app:${MASK}@db/shop`]: { status: 'down' },
+      database: { status: 'up' },
+    });
+  });
+
   it('applies the user rules: a string names keys, a RegExp names keys and masks its matches', () => {
     const withRules = createOutputScrubber(['tenant', /INT-\d{4}/]);
     expect(
