@@ -47,7 +47,7 @@ interface Settings {
 const settingsFor = (quick: boolean): Settings =>
   quick
     ? {
-        warmup: 0.5,
+        warmup: 1,
         round: 0.3,
         rounds: 1,
         connections: 50,
