@@ -32,6 +32,10 @@ export declare function failedCheckNames(
   contentType: string | undefined,
   body: string,
 ): string[] | undefined;
+export declare function degradedCheckNames(
+  contentType: string | undefined,
+  body: string,
+): string[];
 export declare function summarizeAnswer(answer: ProbeAnswer): string;
 export declare function summarizeFailure(error: unknown): string;
 export declare function summarizeTimeout(

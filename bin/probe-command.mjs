@@ -141,6 +141,30 @@ export function failedCheckNames(contentType, body) {
   return undefined;
 }
 
+/**
+ * Names of the checks that passed but said they are degraded, in this module's JSON report; `[]` for any other
+ * body (the IETF format shows them as `warn`, among the failed ones).
+ */
+export function degradedCheckNames(contentType, body) {
+  if (!/json/i.test(contentType ?? '')) return [];
+  let parsed;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return [];
+  }
+  if (!isObject(parsed) || !Array.isArray(parsed.results)) return [];
+  return parsed.results
+    .filter(
+      (result) =>
+        isObject(result) &&
+        result.passed === true &&
+        result.degraded === true &&
+        typeof result.checker === 'string',
+    )
+    .map((result) => result.checker);
+}
+
 /** The draft's failing statuses and their aliases. */
 const IETF_FAILED = new Set(['fail', 'warn', 'error', 'down']);
 
@@ -152,11 +176,19 @@ export function summarizeAnswer({ status, contentType, body, truncated }) {
   const verdict = isHealthyStatus(status) ? 'healthy' : 'unhealthy';
   let line = `${verdict}: HTTP ${status}`;
   const failed = truncated ? undefined : failedCheckNames(contentType, body);
-  if (failed && failed.length > 0) {
-    const label = isHealthyStatus(status)
-      ? 'degraded, failed non-critical checks'
-      : 'failed checks';
-    line += `, ${label}: ${listNames(failed)}`;
+  const degraded = truncated ? [] : degradedCheckNames(contentType, body);
+  if (!isHealthyStatus(status)) {
+    if (failed && failed.length > 0) {
+      line += `, failed checks: ${listNames(failed)}`;
+    }
+  } else if ((failed && failed.length > 0) || degraded.length > 0) {
+    line += ', degraded';
+    if (failed && failed.length > 0) {
+      line += `, failed non-critical checks: ${listNames(failed)}`;
+    }
+    if (degraded.length > 0) {
+      line += `, degraded checks: ${listNames(degraded)}`;
+    }
   }
   if (status >= 300 && status < 400) line += ' (redirects are not followed)';
   if (truncated) line += `, body over ${MAX_BODY_BYTES} bytes left unread`;

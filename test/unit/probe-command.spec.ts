@@ -249,6 +249,31 @@ describe('summarizeAnswer', () => {
     ).toBe('healthy: HTTP 200, degraded, failed non-critical checks: cache');
   });
 
+  it('names the checks that passed but said they are degraded', () => {
+    expect(
+      summarizeAnswer({
+        status: 200,
+        contentType: JSON_CONTENT_TYPE,
+        body: jsonBody([
+          result('search', true, { degraded: true }),
+          result('cache', false, { critical: false }),
+          result('database', true),
+        ]),
+        truncated: false,
+      }),
+    ).toBe(
+      'healthy: HTTP 200, degraded, failed non-critical checks: cache, degraded checks: search',
+    );
+    expect(
+      summarizeAnswer({
+        status: 200,
+        contentType: JSON_CONTENT_TYPE,
+        body: jsonBody([result('search', true, { degraded: true })]),
+        truncated: false,
+      }),
+    ).toBe('healthy: HTTP 200, degraded, degraded checks: search');
+  });
+
   it('shows only the status of an answer that is not a report', () => {
     expect(
       summarizeAnswer({
