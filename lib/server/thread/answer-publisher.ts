@@ -117,8 +117,27 @@ export class AnswerPublisher {
       reports.push([`group:${tag}`, { tag }, this.limitOf(tag)]);
     }
     const changes: Array<[string, TableEntry | null]> = [];
+    // An on-demand check that has never run has no result to show yet: a report of it would pass without it.
+    // Such reports are not published; the worker hands them to the main thread, which runs the check first.
+    const unshown = new Set(
+      this.deps.monitor
+        .snapshot()
+        .filter((shown) => shown.result === undefined)
+        .map((shown) => shown.name),
+    );
+    const neverRun = registry.checks.filter(
+      (check) => !check.background && unshown.has(check.name),
+    );
     const settled = await Promise.all(
       reports.map(async ([key, selection, limit]) => {
+        if (
+          neverRun.some(
+            (check) =>
+              selection === undefined || check.tags.includes(selection.tag!),
+          )
+        ) {
+          return [key, undefined, limit] as const;
+        }
         try {
           return [key, await this.deps.monitor.peek(selection), limit] as const;
         } catch {
