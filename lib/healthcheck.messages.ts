@@ -540,6 +540,12 @@ export const ldapBindOptionsPair = (where: string, given: string): string =>
 export const tlsHandshakeFailed = (target: string, reason: string): string =>
   `TLS handshake with ${target} failed: ${reason}`;
 
+export const tlsNotSpoken = (code: string): string =>
+  `the server does not speak TLS on this port, its answer is not a TLS record (${code})`;
+
+export const tlsProtocolError = (reason: string, code: string): string =>
+  `the TLS protocol failed: ${reason} (${code})`;
+
 export const tlsCertificateExpiry = (date: string, days: number): string =>
   days >= 0
     ? `expires on ${date}, ${days} ${days === 1 ? 'day' : 'days'} left`
@@ -572,6 +578,21 @@ export const tlsWrongHost = (hostname: string, reason: string): string =>
 
 export const tlsUntrusted = (reason: string): string =>
   `is not trusted (${reason})`;
+
+export const tlsChainExpired = (
+  certificate: string,
+  date: string,
+  code: string,
+): string => `${certificate} in its chain expired on ${date}: ${code}`;
+
+export const tlsChainNotYetValid = (
+  certificate: string,
+  date: string,
+  code: string,
+): string => `${certificate} in its chain is not valid before ${date}: ${code}`;
+
+export const tlsChainDates = (code: string): string =>
+  `a certificate of its chain is outside its dates: ${code}`;
 
 export const tlsNoCertificate = (target: string): string =>
   `TLS handshake with ${target} completed, but the server presented no certificate`;

@@ -31,6 +31,11 @@ export interface TestCertificates {
   selfSigned: KeyPair;
   /** Valid from 2035 on. */
   notYetValid: KeyPair;
+  /**
+   * Valid for a year, issued by an intermediate CA that expired in February 2020 (itself issued by the test
+   * CA): `cert` holds both, as a server sends its chain.
+   */
+  expiredIntermediate: KeyPair;
   /** Removes the directory they were made in. */
   dispose(): Promise<void>;
 }
@@ -66,6 +71,9 @@ export async function makeCertificates(): Promise<TestCertificates> {
       'unique_subject = no',
       '[ any_name ]',
       'commonName = supplied',
+      '[ intermediate_ca ]',
+      'basicConstraints = critical,CA:true',
+      'keyUsage = critical,keyCertSign,cRLSign',
       '',
     ].join('\n'),
   );
@@ -92,6 +100,8 @@ export async function makeCertificates(): Promise<TestCertificates> {
     end: number | string,
     names = LOCAL_NAMES,
     commonName = 'localhost',
+    issuer = 'ca',
+    extensions: string[] = [],
   ): Promise<KeyPair> => {
     await run('openssl', [
       'req',
@@ -114,9 +124,10 @@ export async function makeCertificates(): Promise<TestCertificates> {
       '-config',
       file('ca.cnf'),
       '-cert',
-      file('ca.pem'),
+      file(`${issuer}.pem`),
       '-keyfile',
-      file('ca.key'),
+      file(`${issuer}.key`),
+      ...extensions,
       '-in',
       file(`${name}.csr`),
       '-out',
@@ -147,6 +158,23 @@ export async function makeCertificates(): Promise<TestCertificates> {
     '20350101000000Z',
     '20360101000000Z',
   );
+  const intermediate = await signed(
+    'intermediate',
+    '20200101000000Z',
+    '20200201000000Z',
+    'subjectAltName=DNS:intermediate.example',
+    'Expired Intermediate CA',
+    'ca',
+    ['-extensions', 'intermediate_ca'],
+  );
+  const underIntermediate = await signed(
+    'under-intermediate',
+    now - DAY_MS,
+    now + 365 * DAY_MS,
+    LOCAL_NAMES,
+    'localhost',
+    'intermediate',
+  );
   await selfSigned('self-signed', 365, [
     '-subj',
     '/CN=localhost',
@@ -161,6 +189,10 @@ export async function makeCertificates(): Promise<TestCertificates> {
     wrongHost,
     selfSigned: await pair('self-signed'),
     notYetValid,
+    expiredIntermediate: {
+      key: underIntermediate.key,
+      cert: underIntermediate.cert + intermediate.cert,
+    },
     dispose: () => rm(dir, { recursive: true, force: true }),
   };
 }

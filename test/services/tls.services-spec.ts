@@ -1,5 +1,8 @@
 import { jest } from '@jest/globals';
 import {
+  tlsChainExpired,
+  tlsNotSpoken,
+  tlsUntrusted,
   tlsExpiresSoon,
   tlsExpired,
   tlsHandshakeFailed,
@@ -12,6 +15,7 @@ import {
 } from '../fixtures/ready-checks/open-sockets.js';
 import { buildCheck, runUntil, runWithTimeout } from './broker-servers.js';
 import { expectTimeouts, runManyTimes } from './ready-check-runs.js';
+import { startInProcessServer } from './service-utils.js';
 import {
   makeCertificates,
   startSilentServer,
@@ -22,6 +26,9 @@ import {
 } from './tls-servers.js';
 
 const { tls } = tlsChecks;
+
+const escape = (text: string): string =>
+  text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // Budgets for a busy machine: a test is bounded by its runs and by the server, not raced against a clock.
 jest.setTimeout(300_000);
@@ -145,6 +152,24 @@ describe('checks.tls against node TLS servers with openssl-made certificates', (
     expect(outcome.observedValue).toBeLessThan(-365);
   });
 
+  it('fails on a chain whose intermediate has expired, naming it, though the server certificate is within its dates', async () => {
+    const server = await serve(certificates.expiredIntermediate);
+    const outcome = await checkTls({
+      host: 'localhost',
+      port: server.port,
+      ca: certificates.ca,
+    });
+    expect(outcome.passed).toBe(false);
+    expect(outcome.output).toMatch(
+      new RegExp(
+        `^TLS certificate of localhost:${server.port} \\(CN=localhost, issued by CN=Expired Intermediate CA\\) ` +
+          `${escape(tlsUntrusted(tlsChainExpired('CN=Expired Intermediate CA', '2020-02-01', 'CERT_HAS_EXPIRED')))}; ` +
+          `it expires on \\d{4}-\\d\\d-\\d\\d, 36[45] days left$`,
+      ),
+    );
+    expect(outcome.observedValue).toBeGreaterThan(300);
+  });
+
   it('fails on a certificate that is not valid yet', async () => {
     const server = await serve(certificates.notYetValid);
     const outcome = await checkTls({
@@ -184,6 +209,24 @@ describe('checks.tls against node TLS servers with openssl-made certificates', (
     expect(outcome.output).toMatch(
       /\(CN=localhost, self-issued\) is not trusted \(it is self-signed: DEPTH_ZERO_SELF_SIGNED_CERT\); it expires on/,
     );
+  });
+
+  it('fails on a port that answers in plain text, saying the server does not speak TLS there', async () => {
+    const plain = await startInProcessServer((socket) =>
+      socket.end('220 mail.example.com ESMTP\r\n'),
+    );
+    try {
+      const outcome = await checkTls({ host: '127.0.0.1', port: plain.port });
+      expect(outcome).toEqual({
+        passed: false,
+        output: tlsHandshakeFailed(
+          `127.0.0.1:${plain.port}`,
+          tlsNotSpoken('ERR_SSL_WRONG_VERSION_NUMBER'),
+        ),
+      });
+    } finally {
+      await plain.close();
+    }
   });
 
   it('fails when nothing listens, saying the handshake could not start', async () => {

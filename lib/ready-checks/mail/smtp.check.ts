@@ -10,7 +10,7 @@ import {
 import type { CommonCheckOptions } from '../health-check.definition.js';
 import { abortable } from '../shared/abortable.js';
 import { clientOption } from '../shared/client-option.js';
-import { describeNetworkError } from '../shared/network-error.describer.js';
+import { describeHandshakeError } from '../tls/handshake-error.describer.js';
 import { detachedProbe } from '../shared/earlier-probe.js';
 import {
   isNonEmptyString,
@@ -166,7 +166,7 @@ async function smtpSession(
       output:
         error instanceof UnexpectedReply
           ? error.message
-          : smtpFailed(target, step, describeNetworkError(error, signal)),
+          : smtpFailed(target, step, describeHandshakeError(error, signal)),
     };
   } finally {
     session.close();

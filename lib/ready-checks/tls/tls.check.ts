@@ -4,6 +4,7 @@ import {
   connect,
   createSecureContext,
   rootCertificates,
+  type DetailedPeerCertificate,
   type PeerCertificate,
   type SecureContext,
   type TLSSocket,
@@ -12,6 +13,9 @@ import {
   tlsCertificateExpiry,
   tlsCertificateRejected,
   tlsCertificateValid,
+  tlsChainDates,
+  tlsChainExpired,
+  tlsChainNotYetValid,
   tlsExpired,
   tlsExpiresSoon,
   tlsHandshakeFailed,
@@ -22,7 +26,6 @@ import {
 } from '../../healthcheck.messages.js';
 import { abortable } from '../shared/abortable.js';
 import { describeClientError } from '../shared/describe-client-error.js';
-import { describeNetworkError } from '../shared/network-error.describer.js';
 import { isNonEmptyString, isPort } from '../shared/own-options.validator.js';
 import {
   runnableReadyCheck,
@@ -43,6 +46,7 @@ import {
   isDateVerifyError,
 } from './authorization-error.describer.js';
 import { tlsEndpoint, isTlsUrl } from './tls-endpoint.js';
+import { describeHandshakeError } from './handshake-error.describer.js';
 
 /** Certificates in PEM, as node's `ca` option takes them. */
 export type TlsCertificates = string | Buffer | ReadonlyArray<string | Buffer>;
@@ -71,6 +75,8 @@ export interface TlsRunOptions extends TlsCheckOptions {
 
 interface Presented {
   certificate: PeerCertificate;
+  /** The certificates the server sent above its own, nearest first (the issuer, then its issuer...). */
+  chain: PeerCertificate[];
   /** OpenSSL's code for why the chain did not verify, if it did not. */
   authorizationError: unknown;
 }
@@ -116,7 +122,7 @@ async function inspectCertificate(
   } catch (error) {
     return {
       passed: false,
-      output: tlsHandshakeFailed(target, describeNetworkError(error, signal)),
+      output: tlsHandshakeFailed(target, describeHandshakeError(error, signal)),
     };
   }
   const { certificate, authorizationError } = presented;
@@ -135,6 +141,16 @@ async function inspectCertificate(
   if (identity) problems.push(tlsWrongHost(hostname, identity.message));
   if (authorizationError && !isDateVerifyError(authorizationError)) {
     problems.push(tlsUntrusted(describeAuthorizationError(authorizationError)));
+  } else if (
+    authorizationError &&
+    (dates.state === 'valid' || dates.state === 'expiring')
+  ) {
+    // The server's own dates are fine, so the dates that failed are those of a certificate above it.
+    problems.push(
+      tlsUntrusted(
+        describeChainDates(presented.chain, now(), authorizationError),
+      ),
+    );
   }
   if (dates.state === 'expiring') problems.push(tlsExpiresSoon(minValidDays));
   const expiry = tlsCertificateExpiry(isoDate(validTo), dates.daysLeft);
@@ -174,6 +190,7 @@ function handshake(
     tls.once('secureConnect', () =>
       resolve({
         certificate: tls.getPeerCertificate(),
+        chain: issuersOf(tls.getPeerCertificate(true)),
         authorizationError: tls.authorized
           ? undefined
           : ((tls.authorizationError as unknown) ?? 'CERT_UNTRUSTED'),
@@ -188,6 +205,45 @@ function handshake(
   return abortable(presented, signal, () => socket?.destroy()).finally(() =>
     socket?.destroy(),
   );
+}
+
+/** The issuers above `leaf` as the server sent them, nearest first; a self-issued root ends the walk. */
+function issuersOf(leaf: DetailedPeerCertificate): PeerCertificate[] {
+  const chain: PeerCertificate[] = [];
+  let current = leaf;
+  for (let depth = 0; depth < 10; depth++) {
+    const issuer = current.issuerCertificate as
+      DetailedPeerCertificate | undefined;
+    if (!issuer || issuer === current || issuer.raw?.equals(current.raw)) {
+      break;
+    }
+    chain.push(issuer);
+    current = issuer;
+  }
+  return chain;
+}
+
+/**
+ * Why a chain whose server certificate is within its dates failed on dates: `CN=R11 in its chain expired on
+ * 2020-02-01: CERT_HAS_EXPIRED`, naming the certificate when it was sent.
+ */
+function describeChainDates(
+  chain: readonly PeerCertificate[],
+  now: number,
+  authorizationError: unknown,
+): string {
+  const code = describeAuthorizationError(authorizationError);
+  for (const certificate of chain) {
+    const from = parseCertificateDate(certificate.valid_from);
+    const to = parseCertificateDate(certificate.valid_to);
+    if (!from || !to) continue;
+    const name = describeName(certificate.subject) ?? 'a certificate';
+    if (now > to.getTime()) return tlsChainExpired(name, isoDate(to), code);
+    if (now < from.getTime()) {
+      return tlsChainNotYetValid(name, isoDate(from), code);
+    }
+  }
+  return tlsChainDates(code);
 }
 
 /** `CN=api.example.com, issued by CN=R11, O=Let's Encrypt`. */
