@@ -13,6 +13,7 @@ import { clientOption } from '../shared/client-option.js';
 import { describeHandshakeError } from '../tls/handshake-error.describer.js';
 import { detachedProbe } from '../shared/earlier-probe.js';
 import {
+  isHost,
   isNonEmptyString,
   isPort,
   OwnOptions,
@@ -207,7 +208,7 @@ function validate(options: OwnOptions): void {
   options.check(
     'host',
     `a host name or IP address, e.g. 'mail.internal' (or give "transporter": ${SMTP_TRANSPORTER_EXPECTED})`,
-    isNonEmptyString,
+    isHost,
     true,
   );
   options.check(

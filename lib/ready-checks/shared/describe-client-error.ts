@@ -22,9 +22,16 @@ export function describeClientError(error: unknown): string {
   return maskCredentials(text);
 }
 
-/** Masks the password of `scheme://user:password@host` and of `password=…` pairs inside a text. */
+/**
+ * Masks the password of `scheme://user:password@host`, of a `user:password@host` without a scheme (gRPC
+ * writes its target as `dns:user:password@host:port`) and of `password=…` pairs inside a text.
+ */
 export function maskCredentials(text: string): string {
   return text
     .replace(/(\/\/[^:/@\s]*):[^@/\s]*@/g, '$1:***@')
+    .replace(
+      /(^|[\s:'"(=])([^\s:/@'"*]{1,256}):(?!\*\*\*@)[^@/\s'"]{1,256}@(?=[\w[])/g,
+      '$1$2:***@',
+    )
     .replace(/\b(password|pwd|pass)=([^;&\s]+)/gi, '$1=***');
 }

@@ -4,6 +4,7 @@ import {
   missingCheckThreshold,
 } from '../../healthcheck.messages.js';
 import { describeValue } from '../../serialization/describe-value.js';
+import { maskCredentials } from './describe-client-error.js';
 
 /**
  * The options given to a ready-made check's builder, checked when the builder is called: every error names the
@@ -63,7 +64,8 @@ export class OwnOptions {
         this.where,
         option,
         expected,
-        describeValue(this.values[option]),
+        // A URL refused for its shape may still carry a password.
+        maskCredentials(describeValue(this.values[option])),
       ),
     );
   }
@@ -88,6 +90,10 @@ export const isPositiveNumber =
 /** A string with at least one character that is not white space. */
 export const isNonEmptyString = (value: unknown): boolean =>
   typeof value === 'string' && value.trim() !== '';
+
+/** A host name or an IP address: a non-empty string without a scheme, a path, credentials or white space. */
+export const isHost = (value: unknown): boolean =>
+  isNonEmptyString(value) && !/[\s/@]/.test(value as string);
 
 /** Whether `value` is a TCP port: an integer from 1 to 65535. */
 export const isPort = (value: unknown): boolean =>

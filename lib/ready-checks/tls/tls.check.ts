@@ -26,7 +26,11 @@ import {
 } from '../../healthcheck.messages.js';
 import { abortable } from '../shared/abortable.js';
 import { describeClientError } from '../shared/describe-client-error.js';
-import { isNonEmptyString, isPort } from '../shared/own-options.validator.js';
+import {
+  isHost,
+  isNonEmptyString,
+  isPort,
+} from '../shared/own-options.validator.js';
 import {
   runnableReadyCheck,
   type ReadyCheckOutcome,
@@ -334,7 +338,7 @@ export const tls = runnableReadyCheck<TlsCheckOptions, TlsRunOptions>({
       options.check(
         'host',
         'a host name or IP address, e.g. \'api.example.com\' (or give "url")',
-        isNonEmptyString,
+        isHost,
         true,
       );
       options.check(

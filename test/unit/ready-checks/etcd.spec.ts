@@ -253,4 +253,18 @@ describe('checkEtcd against a closed port (a real client)', () => {
     );
     client.close();
   });
+
+  it('never shows the password of a host given as user:password@host, which gRPC repeats in its reason', async () => {
+    const port = await closedPort();
+    const client = new Etcd3({
+      hosts: `http://bob:hunter2@127.0.0.1:${port}`,
+    });
+    const outcome = await checkEtcd(client, {
+      signal: AbortSignal.timeout(20_000),
+    });
+    expect(outcome.passed).toBe(false);
+    expect(outcome.output).toContain(`***@127.0.0.1:${port}`);
+    expect(outcome.output).not.toContain('hunter2');
+    client.close();
+  });
 });

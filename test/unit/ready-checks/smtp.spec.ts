@@ -215,6 +215,19 @@ describe('checks.smtp with a transporter', () => {
 describe('checks.smtp options', () => {
   const where = "checks.smtp('mail')";
 
+  it('refuses a URL given as host, without repeating its password', () => {
+    expect(() =>
+      smtp('mail', { host: 'smtp://bob:hunter2@mail', port: 25 }),
+    ).toThrow(
+      invalidCheckOption(
+        where,
+        'host',
+        `a host name or IP address, e.g. 'mail.internal' (or give "transporter": a nodemailer transporter (what createTransport() returns))`,
+        "the string 'smtp://bob:***@mail'",
+      ),
+    );
+  });
+
   it('needs a transporter or host and port', () => {
     expect(() => smtp('mail', { port: 25 })).toThrow(
       invalidCheckOption(

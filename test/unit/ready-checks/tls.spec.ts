@@ -204,6 +204,30 @@ describe('checks.tls options', () => {
     );
   });
 
+  it('refuses a URL given as host, and never repeats the password of a refused URL', () => {
+    expect(() =>
+      tls('cert', { host: 'https://bob:hunter2@api', port: 443 }),
+    ).toThrow(
+      invalidCheckOption(
+        where,
+        'host',
+        `a host name or IP address, e.g. 'api.example.com' (or give "url")`,
+        "the string 'https://bob:***@api'",
+      ),
+    );
+    for (const url of ['https://bob:hunter2@/x', 'ftp://bob:hunter2@files']) {
+      let message = '';
+      try {
+        tls('cert', { url });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toContain('Invalid option "url"');
+      expect(message).toContain('bob:***@');
+      expect(message).not.toContain('hunter2');
+    }
+  });
+
   it('refuses an unknown option', () => {
     expect(() =>
       tls('cert', { host: 'api', port: 443, minDays: 3 } as never),
