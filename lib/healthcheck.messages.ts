@@ -651,6 +651,9 @@ export const ldapResultCode = (
 ): string =>
   `the server answered ${result} (LDAP result code ${code})${diagnostic === '' ? '' : `: ${diagnostic}`}`;
 
+export const ldapMessageWithheld =
+  'a message that is not shown, as it contains the password';
+
 const clusterNamed = (name: string | undefined): string =>
   name === undefined ? 'the cluster' : `cluster "${name}"`;
 

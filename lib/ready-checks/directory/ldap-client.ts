@@ -1,4 +1,7 @@
-import { ldapResultCode } from '../../healthcheck.messages.js';
+import {
+  ldapMessageWithheld,
+  ldapResultCode,
+} from '../../healthcheck.messages.js';
 import { describeClientError } from '../shared/describe-client-error.js';
 import { describeTarget } from '../shared/describe-target.js';
 import { hasMethods } from '../shared/has-methods.js';
@@ -45,9 +48,9 @@ export function ldapTarget(client: LdapClientLike): string {
 /**
  * An ldapts rejection as one line. A result code error carries the server's diagnostic message, often empty
  * (`" Code: 0x31"`), so its class name is put into words: `the server answered invalid credentials (LDAP
- * result code 49)`.
+ * result code 49)`. What the server or the client said never shows `password` (see `withoutSecret`).
  */
-export function describeLdapError(error: unknown): string {
+export function describeLdapError(error: unknown, password?: string): string {
   const { name, code, message } = (error ?? {}) as {
     name?: unknown;
     code?: unknown;
@@ -58,7 +61,7 @@ export function describeLdapError(error: unknown): string {
     typeof name !== 'string' ||
     !/^[A-Za-z]+Error$/.test(name)
   ) {
-    return describeClientError(error);
+    return withoutSecret(describeClientError(error), password);
   }
   const result =
     name === 'ResultCodeError'
@@ -70,5 +73,21 @@ export function describeLdapError(error: unknown): string {
   const diagnostic = String(message ?? '')
     .replace(/\s*Code: 0x[0-9a-f]+$/i, '')
     .trim();
-  return ldapResultCode(result, code, diagnostic);
+  return ldapResultCode(result, code, withoutSecret(diagnostic, password));
+}
+
+/**
+ * `text` with every occurrence of `secret` masked when each stands as a word of its own (`refused cn=app/***`);
+ * when one is part of a longer word, the text would give the secret away around the mask (`fail***d`), so it
+ * is not shown at all.
+ */
+function withoutSecret(text: string, secret: string | undefined): string {
+  if (!secret || !text.includes(secret)) return text;
+  const parts = text.split(secret);
+  const standsAlone = parts.every(
+    (part, index) =>
+      (index === 0 || !/^\w/.test(part)) &&
+      (index === parts.length - 1 || !/\w$/.test(part)),
+  );
+  return standsAlone ? parts.join('***') : ldapMessageWithheld;
 }

@@ -62,9 +62,13 @@ export function checkLdap(
       signal,
       () =>
         detachedProbe(client, what, signal, () =>
-          client.bind(bindDN, password).catch(rethrowDescribed),
+          client.bind(bindDN, password).catch((error: unknown) => {
+            throw new Error(describeLdapError(error, password), {
+              cause: error,
+            });
+          }),
         ),
-    ).then((outcome) => withoutPassword(outcome, password));
+    );
   }
   let details = '';
   return timedRoundTrip(
@@ -92,16 +96,6 @@ export function checkLdap(
 
 function rethrowDescribed(error: unknown): never {
   throw new Error(describeLdapError(error), { cause: error });
-}
-
-/** A server or a proxy may echo what it was sent: the password never reaches an output. */
-function withoutPassword(
-  outcome: ReadyCheckOutcome,
-  password: string | undefined,
-): ReadyCheckOutcome {
-  return password && outcome.output.includes(password)
-    ? { ...outcome, output: outcome.output.split(password).join('***') }
-    : outcome;
 }
 
 function supportedVersions(

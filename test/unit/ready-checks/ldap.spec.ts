@@ -4,6 +4,7 @@ import {
   checkOptionsNotObject,
   invalidCheckOption,
   ldapBindOptionsPair,
+  ldapMessageWithheld,
   ldapResultCode,
   ldapRootDseDetails,
   readyCheckMissingOption,
@@ -239,6 +240,24 @@ describe('checkLdap outcomes (an ldapts Client with search and bind replaced)', 
       passed: false,
       output:
         'bind as cn=app against ldap at 10.0.0.5:389 failed: proxy refused cn=app/***',
+    });
+  });
+
+  it('keeps its own words whole with a short password, and withholds a server message that would give it away', async () => {
+    const client = fakeClient(
+      async () => ({ searchEntries: [] }),
+      () =>
+        Promise.reject(
+          new InvalidCredentialsError('password e rejected for cn=example'),
+        ),
+    );
+    const outcome = await checkLdap(client, {
+      bindDN: 'cn=admin,dc=example,dc=com',
+      password: 'e',
+    });
+    expect(outcome).toEqual({
+      passed: false,
+      output: `bind as cn=admin,dc=example,dc=com against ldap at 10.0.0.5:389 failed: ${ldapResultCode('invalid credentials', 49, ldapMessageWithheld)}`,
     });
   });
 
