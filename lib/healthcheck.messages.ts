@@ -166,6 +166,9 @@ export const oneCheckOnly =
 export const healthEventListenerFailed = (message: string): string =>
   `A health event listener threw: ${escapeLogText(message)}`;
 
+export const readyCheckRunFailed = (kind: string, reason: string): string =>
+  `checks.${kind}.run() could not run the check: ${reason}`;
+
 export const readyCheckMissingOption = (
   kind: string,
   option: string,

@@ -20,6 +20,7 @@ import {
 } from '../shared/own-options.validator.js';
 import { elapsedMs, roundMs } from '../shared/quantity.format.js';
 import { readyCheck } from '../shared/ready-check.js';
+import { neverRejecting } from '../shared/runnable-ready-check.js';
 import type {
   ReadyCheckOutcome,
   ReadyCheckRunOptions,
@@ -276,5 +277,5 @@ export const smtp = Object.assign(
     validate(given);
     return definition;
   },
-  { run: checkSmtp },
+  { run: neverRejecting('smtp', checkSmtp) },
 );

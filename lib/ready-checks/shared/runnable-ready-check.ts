@@ -1,5 +1,7 @@
 import type { HealthCheckContext } from '../../interfaces/check.interface.js';
 import type { CommonCheckOptions } from '../health-check.definition.js';
+import { readyCheckRunFailed } from '../../healthcheck.messages.js';
+import { describeClientError } from './describe-client-error.js';
 import { OwnOptions } from './own-options.validator.js';
 import { readyCheck, type ReadyCheckBuilder } from './ready-check.js';
 import type {
@@ -63,4 +65,25 @@ export function runnableReadyCheck<Own extends object, RunOptions>(
     return definition;
   };
   return Object.assign(builder, { run: spec.run });
+}
+
+/**
+ * `run` as `.run` promises it: options it cannot use (a port that is not a number, a `ca` node cannot read)
+ * make a failed outcome saying so, never a throw or a rejection.
+ */
+export function neverRejecting<Args extends unknown[]>(
+  kind: string,
+  run: (...args: Args) => Promise<ReadyCheckOutcome>,
+): (...args: Args) => Promise<ReadyCheckOutcome> {
+  const failed = (error: unknown): ReadyCheckOutcome => ({
+    passed: false,
+    output: readyCheckRunFailed(kind, describeClientError(error)),
+  });
+  return (...args) => {
+    try {
+      return run(...args).catch(failed);
+    } catch (error) {
+      return Promise.resolve(failed(error));
+    }
+  };
 }

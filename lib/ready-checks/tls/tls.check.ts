@@ -32,6 +32,7 @@ import {
   isPort,
 } from '../shared/own-options.validator.js';
 import {
+  neverRejecting,
   runnableReadyCheck,
   type ReadyCheckOutcome,
 } from '../shared/runnable-ready-check.js';
@@ -365,7 +366,7 @@ export const tls = runnableReadyCheck<TlsCheckOptions, TlsRunOptions>({
         typeof value === 'number' && Number.isFinite(value) && value >= 0,
     );
   },
-  run: checkTls,
+  run: neverRejecting('tls', checkTls),
   create(own) {
     // Built once: reading a few hundred roots costs more than the handshake.
     const secureContext = secureContextFor(own.ca);

@@ -101,6 +101,36 @@ describe('every family’s .run has one shape', () => {
     }
   });
 
+  it('resolves with a failed outcome, never a throw or a rejection, for options it cannot use', async () => {
+    const unusable: Array<[string, () => Promise<ReadyCheckOutcome>]> = [
+      [
+        'tls',
+        () => checks.tls.run({ host: '127.0.0.1', port: 1, ca: 12 as never }),
+      ],
+      ['tls', () => checks.tls.run(undefined as never)],
+      ['smtp', () => checks.smtp.run({ host: '127.0.0.1', port: NaN })],
+      [
+        'smtp',
+        () =>
+          checks.smtp.run({
+            host: '127.0.0.1',
+            port: 1,
+            starttls: true,
+            ca: 12 as never,
+          }),
+      ],
+    ];
+    for (const [kind, run] of unusable) {
+      const outcome = await run();
+      expect(outcome.passed).toBe(false);
+      expect(outcome.output).toMatch(
+        new RegExp(
+          `^checks\\.${kind}\\.run\\(\\) could not run the check: \\S`,
+        ),
+      );
+    }
+  });
+
   it('a signal among the options is still read (the earlier shape)', async () => {
     const outcome = await checks.http.run({ url, signal: aborted() });
     expect(outcome.passed).toBe(false);
