@@ -42,7 +42,7 @@ export function checkMqtt(
       if (down) throw new Error(down);
       await afterEarlierProbe(client, UNSUBSCRIBE, signal);
       const work = unsubscribe(client, `healthcheck/${randomUUID()}`);
-      trackProbe(client, work);
+      trackProbe(client, work, UNSUBSCRIBE);
       await (signal ? abortable(work, signal) : work);
     },
   );

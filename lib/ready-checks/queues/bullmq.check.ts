@@ -81,7 +81,7 @@ export async function checkBullmq(
       queue.getJobCounts(...COUNTED_STATES),
       limits.requireWorkers ? queue.getWorkersCount() : undefined,
     ]);
-    trackProbe(queue, work);
+    trackProbe(queue, work, what);
     [counts, workers] = await abortable(work, signal);
   } catch (error) {
     return roundTripFailure(what, () => bullmqTarget(queue), signal, error);

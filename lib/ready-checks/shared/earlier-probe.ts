@@ -5,6 +5,8 @@ import { describeClientError } from './describe-client-error.js';
 interface Probe {
   readonly settled: Promise<void>;
   readonly startedAt: number;
+  /** What was sent (`root DSE search`), when the caller said: another check may share the client. */
+  readonly what?: string;
 }
 
 const inFlight = new WeakMap<object, Probe>();
@@ -18,12 +20,16 @@ export class EarlierProbeUnansweredError extends Error {
  * Records `work` as the probe in flight on `client` until it settles. A probe abandoned at a time-out may still
  * be waiting on a frozen server; the next run waits for it instead of piling another one onto the client.
  */
-export function trackProbe(client: object, work: Promise<unknown>): void {
+export function trackProbe(
+  client: object,
+  work: Promise<unknown>,
+  what?: string,
+): void {
   const settled = work.then(
     () => undefined,
     () => undefined,
   );
-  const probe = { settled, startedAt: Date.now() };
+  const probe: Probe = { settled, startedAt: Date.now(), what };
   inFlight.set(client, probe);
   void settled.then(() => {
     if (inFlight.get(client) === probe) inFlight.delete(client);
@@ -31,8 +37,8 @@ export function trackProbe(client: object, work: Promise<unknown>): void {
 }
 
 /**
- * Resolves once no earlier probe is in flight on `client`; rejects, naming the unanswered `what`, when `signal`
- * aborts first.
+ * Resolves once no earlier probe is in flight on `client`; rejects, naming the unanswered probe (what it sent
+ * when it said, else `what`), when `signal` aborts first.
  */
 export async function afterEarlierProbe(
   client: object,
@@ -50,7 +56,7 @@ export async function afterEarlierProbe(
         reject(
           new EarlierProbeUnansweredError(
             earlierProbeUnanswered(
-              what,
+              earlier.what ?? what,
               describeClientError(signal.reason),
               Date.now() - earlier.startedAt,
             ),
@@ -78,7 +84,7 @@ export async function detachedProbe<T>(
 ): Promise<T> {
   await afterEarlierProbe(client, what, signal);
   const work = Promise.resolve().then(start);
-  trackProbe(client, work);
+  trackProbe(client, work, what);
   return signal ? abortable(work, signal) : work;
 }
 

@@ -291,6 +291,23 @@ describe('checkLdap outcomes (an ldapts Client with search and bind replaced)', 
     expect((await checkLdap(client)).passed).toBe(true);
   });
 
+  it('names the probe still unanswered on a client two checks share, not the one that waited for it', async () => {
+    const client = fakeClient(() => new Promise(() => undefined));
+    const search = checkLdap(client, {
+      signal: AbortSignal.timeout(5),
+    });
+    expect((await search).passed).toBe(false);
+    const bind = await checkLdap(client, {
+      bindDN: 'cn=app',
+      password: 'hunter22',
+      signal: AbortSignal.timeout(5),
+    });
+    expect(bind.output).toMatch(
+      /^bind as cn=app against ldap at 10\.0\.0\.5:389 failed: .*; the root DSE search sent \d+\.\d s earlier on the same client has not been answered yet$/,
+    );
+    expect(client.bind).not.toHaveBeenCalled();
+  });
+
   it('fails at once for a signal that is already aborted, sending nothing', async () => {
     const client = fakeClient(async () => ({ searchEntries: [] }));
     const outcome = await checkLdap(client, {
