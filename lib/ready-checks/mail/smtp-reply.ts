@@ -1,3 +1,5 @@
+import { maskCredentials } from '../shared/describe-client-error.js';
+
 /** One SMTP reply: its code and the text of its lines (one line, or several for a multi-line reply). */
 export interface SmtpReply {
   code: number;
@@ -41,7 +43,8 @@ export function parseReply(
 
 /** `250 mail.example.com Hello` or `554 5.7.1 no service`: a reply as quoted in an output, its first line only. */
 export function describeReply(reply: SmtpReply): string {
-  const first = reply.lines[0] ?? '';
+  // Masked before it is cut: a URL cut before its `@` would no longer be recognised.
+  const first = maskCredentials(reply.lines[0] ?? '');
   const text = first.length > 120 ? `${first.slice(0, 120)}…` : first;
   return JSON.stringify(
     text === '' ? String(reply.code) : `${reply.code} ${text}`,

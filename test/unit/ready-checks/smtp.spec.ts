@@ -71,6 +71,26 @@ describe('SMTP replies', () => {
       describeReply({ code: 554, lines: ['5.7.1 no service', 'more'] }),
     ).toBe('"554 5.7.1 no service"');
   });
+
+  it('masks a password the server put in its reply, as .run() outputs are not scrubbed by the module', () => {
+    expect(
+      describeReply({
+        code: 554,
+        lines: [
+          'relay down: smtp://relay:hunter2@mx.internal password=hunter2',
+        ],
+      }),
+    ).toBe('"554 relay down: smtp://relay:***@mx.internal password=***"');
+  });
+
+  it('masks a password before cutting a long reply, so a URL cut short still shows none', () => {
+    const described = describeReply({
+      code: 421,
+      lines: [`${'x'.repeat(100)} smtp://relay:hunter2@mx.internal`],
+    });
+    expect(described).not.toContain('hunt');
+    expect(described.endsWith('…"')).toBe(true);
+  });
 });
 
 /** A scripted server: `answer` returns what to write for each line the client sends, or null to stay silent. */
