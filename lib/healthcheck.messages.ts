@@ -513,6 +513,9 @@ export const bullmqNeedsWorker =
 export const bullmqConnectionDown = (status: string): string =>
   `not sent: the queue's ioredis connection is ${status === 'end' ? 'closed' : 'reconnecting'} (status "${status}")`;
 
+export const memcachedStillWaiting = (servers: readonly string[]): string =>
+  `no answer yet from ${servers.join(', ')} (the other servers answered)`;
+
 export const memcachedNoServers =
   'the client has no memcached server in its list';
 

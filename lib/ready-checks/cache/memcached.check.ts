@@ -1,4 +1,7 @@
-import { memcachedNoServers } from '../../healthcheck.messages.js';
+import {
+  memcachedNoServers,
+  memcachedStillWaiting,
+} from '../../healthcheck.messages.js';
 import type { ReadyCheckOutcome } from '../shared/ready-check.outcome.js';
 import { clientOption } from '../shared/client-option.js';
 import { describeClientError } from '../shared/describe-client-error.js';
@@ -34,11 +37,11 @@ export interface MemcachedCheckOptions {
  * on the next request; a request abandoned by the check is answered or dropped by memjs, and until then the
  * next run waits for it rather than adding another.
  */
-export function checkMemcached(
+export async function checkMemcached(
   client: MemcachedClientLike,
   { signal }: RoundTripOptions = {},
 ): Promise<ReadyCheckOutcome> {
-  return timedRoundTrip(
+  const outcome = await timedRoundTrip(
     VERSION,
     () => memcachedTarget(client),
     signal,
@@ -49,7 +52,18 @@ export function checkMemcached(
           : packageVersion(client),
       ),
   );
+  // Of several servers, the one that hangs is the one to look at.
+  const silent = unanswered.get(client);
+  return !outcome.passed && signal?.aborted && silent && silent.size > 0
+    ? {
+        ...outcome,
+        output: `${outcome.output}; ${memcachedStillWaiting([...silent])}`,
+      }
+    : outcome;
 }
+
+/** The servers that have not answered the VERSION in flight on a client of several servers. */
+const unanswered = new WeakMap<object, Set<string>>();
 
 function versionOfEveryServer(client: MemjsClientLike): Promise<unknown> {
   if (client.servers.length === 0) {
@@ -58,8 +72,16 @@ function versionOfEveryServer(client: MemjsClientLike): Promise<unknown> {
   client.incrSeq();
   const seq = client.seq;
   const request = versionRequest(seq);
+  const waiting = new Set<string>();
+  if (client.servers.length > 1) unanswered.set(client, waiting);
   return Promise.all(
-    client.servers.map((server) => versionOf(server, seq, request)),
+    client.servers.map((server) => {
+      const address = `${server.host}:${server.port}`;
+      waiting.add(address);
+      return versionOf(server, seq, request).finally(() =>
+        waiting.delete(address),
+      );
+    }),
   );
 }
 

@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import memjs from 'memjs';
 import {
+  memcachedStillWaiting,
   readyCheckMissingOption,
   unknownCheckOption,
 } from '../../../lib/healthcheck.messages.js';
@@ -93,6 +94,37 @@ describe('checkMemcached', () => {
       passed: false,
       output: `VERSION against memcached at 127.0.0.1:${port} failed: timed out after 5 ms`,
     });
+    client.close();
+  });
+
+  it('names the server that has not answered when one of several hangs', async () => {
+    const client = memjs.Client.create('10.0.0.1:11211,10.0.0.2:11211', {
+      logger: { log: () => undefined },
+    });
+    type Server = (typeof client.servers)[number] & {
+      respond(response: object): void;
+    };
+    const [answering, hanging] = client.servers as Server[];
+    answering.write = (request: Buffer) =>
+      answering.respond({
+        header: {
+          status: 0,
+          opcode: 0x0b,
+          opaque: request.readUInt32BE(12),
+          totalBodyLength: 0,
+        },
+        val: Buffer.from('1.6.21'),
+      });
+    hanging.write = () => undefined;
+    const outcome = await checkMemcached(client, {
+      signal: AbortSignal.timeout(20),
+    });
+    expect(outcome.passed).toBe(false);
+    expect(outcome.output).toMatch(
+      new RegExp(
+        `; ${memcachedStillWaiting(['10.0.0.2:11211']).replace(/[()]/g, '\\$&')}$`,
+      ),
+    );
     client.close();
   });
 
