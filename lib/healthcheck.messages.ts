@@ -519,6 +519,9 @@ export const memcachedStillWaiting = (servers: readonly string[]): string =>
 export const memcachedNoServers =
   'the client has no memcached server in its list';
 
+export const mqttNotAClient = (given: string): string =>
+  `not sent: ${given} is not an mqtt.js MqttClient (the result of mqtt.connect())`;
+
 export const mqttNotConnected = (state: string): string =>
   `not sent: the MQTT client is ${state}`;
 

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mqttNotConnected } from '../../healthcheck.messages.js';
+import {
+  mqttNotAClient,
+  mqttNotConnected,
+} from '../../healthcheck.messages.js';
 import type { ReadyCheckOutcome } from '../shared/ready-check.outcome.js';
 import { abortable } from '../shared/abortable.js';
 import { clientOption } from '../shared/client-option.js';
@@ -58,6 +61,7 @@ function unsubscribe(client: MqttClientLike, topic: string): Promise<void> {
 
 /** Why no UNSUBSCRIBE should be sent now, or undefined when the client may be connected. */
 function notConnected(client: MqttClientLike): string | undefined {
+  if (!isMqttClient(client)) return mqttNotAClient(describeKind(client));
   if (client.disconnecting === true || client.disconnected === true) {
     return mqttNotConnected('closed (end() was called)');
   }
@@ -67,6 +71,15 @@ function notConnected(client: MqttClientLike): string | undefined {
     );
   }
   return undefined;
+}
+
+/** `an object of class Client`, `null`: what was given instead of a client, never its content. */
+function describeKind(value: unknown): string {
+  if (value === null || typeof value !== 'object') return String(value);
+  const name = (value as object).constructor?.name;
+  return name && name !== 'Object'
+    ? `an object of class ${name}`
+    : 'a plain object';
 }
 
 /** `checks.mqtt(name, { client })`: an UNSUBSCRIBE/UNSUBACK round trip on an mqtt.js client. */

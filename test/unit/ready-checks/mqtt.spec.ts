@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import mqttjs from 'mqtt';
 import {
+  mqttNotAClient,
   readyCheckMissingOption,
   unknownCheckOption,
 } from '../../../lib/healthcheck.messages.js';
@@ -108,6 +109,18 @@ describe('checkMqtt', () => {
       expect(client.unsubscribe).not.toHaveBeenCalled();
     },
   );
+
+  it('says a client of another library is not an mqtt.js client, never that it is not connected, and shows none of its content', async () => {
+    class Client {
+      servers = [{ password: 'hunter2' }];
+      get(): void {}
+    }
+    const outcome = await checkMqtt(new Client() as never);
+    expect(outcome).toEqual({
+      passed: false,
+      output: `UNSUBSCRIBE against mqtt failed: ${mqttNotAClient('an object of class Client')}`,
+    });
+  });
 
   it('fails with what the client answered', async () => {
     const client = fakeClient();
