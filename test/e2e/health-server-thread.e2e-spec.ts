@@ -421,6 +421,31 @@ describe('the health server on a worker thread', () => {
     );
   });
 
+  it('doubles the restart delay for a worker that stops again soon after each start, instead of restarting it every 100 ms', async () => {
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const { port } = await boot();
+    const thread = threadOf(context!) as ThreadInternals & {
+      restartDelay: number;
+    };
+    const nextDelays: number[] = [];
+    for (let crash = 0; crash < 3; crash += 1) {
+      const worker = thread.worker!;
+      await worker.terminate();
+      await until(
+        () => thread.worker !== undefined && thread.worker !== worker,
+        'a new worker is started',
+      );
+      await answerWhen(
+        port,
+        '/healthcheck/live',
+        (response) => response.status === 200,
+        'the new worker answers',
+      );
+      nextDelays.push(thread.restartDelay);
+    }
+    expect(nextDelays).toEqual([200, 400, 800]);
+  });
+
   it('keeps restarting a stopped worker while its port is taken, and serves again once it is free', async () => {
     const error = jest
       .spyOn(Logger.prototype, 'error')

@@ -36,6 +36,8 @@ const CLOSE_GRACE_MS = 5_000;
 const MAX_STREAM_BACKLOG = 64 * 1024;
 const FIRST_RESTART_DELAY_MS = 100;
 const LAST_RESTART_DELAY_MS = 5_000;
+/** A worker that ran this long before it stopped was sound: the next restart comes after the first delay again. */
+const STABLE_AFTER_MS = 30_000;
 
 export interface HealthServerThreadSettings {
   port: number;
@@ -133,12 +135,13 @@ export class HealthServerThread {
     this.worker = worker;
     return new Promise<void>((resolve, reject) => {
       let started = false;
+      let listeningSince = 0;
       worker.on('message', (message: FromWorker) => {
         switch (message.type) {
           case 'listening':
             started = true;
+            listeningSince = performance.now();
             this.listening = { host: message.host, port: message.port };
-            this.restartDelay = FIRST_RESTART_DELAY_MS;
             resolve();
             return;
           case 'listen-failed':
@@ -173,6 +176,11 @@ export class HealthServerThread {
         this.logger.error(
           healthServerWorkerFailed(failure ?? `exit code ${String(code)}`),
         );
+        // Only a worker that stayed up resets the delay: one that stops soon after each start would otherwise be
+        // restarted (and logged) ten times a second for good.
+        if (performance.now() - listeningSince >= STABLE_AFTER_MS) {
+          this.restartDelay = FIRST_RESTART_DELAY_MS;
+        }
         this.scheduleRestart();
       });
     });
