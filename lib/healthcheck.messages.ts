@@ -446,6 +446,9 @@ export const environmentNeedsAuthorize =
 export const environmentForbidden =
   'server.authorize refused this request to the environment route.';
 
+export const authorizeTimedOut = (ms: number): string =>
+  `server.authorize did not decide within ${ms} ms; the request is refused. Try again later.`;
+
 export const healthRouteFailed = (reason: string): string =>
   `The health route failed: ${escapeLogText(reason)}`;
 

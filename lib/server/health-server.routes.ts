@@ -4,6 +4,7 @@ import { toHealthRequest } from '../access/health-request.js';
 import { HealthMonitor } from '../checks/health.monitor.js';
 import { HEALTHCHECK_RESOLVED_OPTIONS } from '../healthcheck.constants.js';
 import {
+  authorizeTimedOut,
   drainedThrough,
   drainForbidden,
   drainNeedsAuthorize,
@@ -39,6 +40,9 @@ export type HealthServerAnswer =
   HttpResponse | Promise<HttpResponse> | undefined;
 
 const DRAIN_HEADERS = baseHeaders();
+
+/** How long `server.authorize` may take: one that never settles must not hold the request (and a connection). */
+export const AUTHORIZE_TIMEOUT_MS = 5_000;
 
 /**
  * The routes of the module's own health server, matched without a router: the same answers as the
@@ -116,8 +120,9 @@ export class HealthServerRoutes {
   ): Promise<HttpResponse> {
     const authorize = this.options.server?.authorize;
     if (!authorize) return this.endpoints.error(403, environmentNeedsAuthorize);
-    const allowed = await authorize(toHealthRequest(request));
-    return allowed === true
+    const allowed = await this.authorized(authorize, request);
+    if (allowed === undefined) return this.authorizeTimedOut();
+    return allowed
       ? this.endpoints.environment()
       : this.endpoints.error(403, environmentForbidden);
   }
@@ -138,9 +143,9 @@ export class HealthServerRoutes {
     }
     const authorize = this.options.server?.authorize;
     if (!authorize) return this.endpoints.error(403, drainNeedsAuthorize);
-    if ((await authorize(toHealthRequest(request))) !== true) {
-      return this.endpoints.error(403, drainForbidden);
-    }
+    const allowed = await this.authorized(authorize, request);
+    if (allowed === undefined) return this.authorizeTimedOut();
+    if (!allowed) return this.endpoints.error(403, drainForbidden);
     if (method === 'DELETE') {
       this.monitor.undrain();
       return drainAnswer(undefined);
@@ -172,6 +177,35 @@ export class HealthServerRoutes {
       );
     }
     return drainAnswer(this.monitor.drainState());
+  }
+
+  /** Whether `authorize` lets the request through (only `true` does); undefined when it did not decide in time. */
+  private async authorized(
+    authorize: NonNullable<
+      NonNullable<ResolvedHealthcheckOptions['server']>['authorize']
+    >,
+    request: HealthServerRequest,
+  ): Promise<boolean | undefined> {
+    const timedOut = Symbol('timed out');
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<typeof timedOut>((resolve) => {
+      timer = setTimeout(() => resolve(timedOut), AUTHORIZE_TIMEOUT_MS);
+    });
+    try {
+      const decision: unknown = await Promise.race([
+        authorize(toHealthRequest(request)),
+        deadline,
+      ]);
+      return decision === timedOut ? undefined : decision === true;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private authorizeTimedOut(): HttpResponse {
+    return errorResponse(503, authorizeTimedOut(AUTHORIZE_TIMEOUT_MS), {
+      'Retry-After': '1',
+    });
   }
 }
 

@@ -1,4 +1,15 @@
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import type { ServerResponse } from 'node:http';
+import type { HealthMonitor } from '../../lib/checks/health.monitor.js';
+import type { HealthEndpoints } from '../../lib/http/health-endpoints.js';
+import type { ResolvedHealthcheckOptions } from '../../lib/interfaces/resolved-options.interface.js';
+import type { HttpResponse } from '../../lib/report/http-response.js';
 import {
+  AUTHORIZE_TIMEOUT_MS,
+  HealthServerRoutes,
+} from '../../lib/server/health-server.routes.js';
+import {
+  authorizeTimedOut,
   drainDurationInvalid,
   drainOptionsInvalid,
   drainReasonInvalid,
@@ -208,5 +219,97 @@ describe('a drain in the status model and its presentation', () => {
     );
     expect(hidden.drain).toEqual({});
     expect(snapshotPayload([], overall, [], 't', true, NOW).drain).toBeNull();
+  });
+});
+
+describe("the health server's server.authorize (drain and environment routes)", () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  function routesWith(authorize: () => unknown) {
+    const options = {
+      path: 'healthcheck',
+      environment: { path: 'environment' },
+      ui: null,
+      server: { port: 0, drainRoute: true, authorize },
+    } as unknown as ResolvedHealthcheckOptions;
+    const endpoints = {
+      error: (status: number, message: string): HttpResponse => ({
+        status,
+        headers: [],
+        body: message,
+      }),
+      environment: async (): Promise<HttpResponse> => ({
+        status: 200,
+        headers: [],
+        body: '{}',
+      }),
+    } as unknown as HealthEndpoints;
+    const monitor = {
+      drain: jest.fn(),
+      undrain: jest.fn(),
+      drainState: () => undefined,
+    };
+    const routes = new HealthServerRoutes(
+      options,
+      endpoints,
+      monitor as unknown as HealthMonitor,
+    );
+    const answer = (method: string, url: string) =>
+      routes.answer(
+        { method, url, headers: {}, socket: {} },
+        undefined as unknown as ServerResponse,
+      ) as Promise<HttpResponse>;
+    return { answer, monitor };
+  }
+
+  it('answers 503 when authorize has not decided after AUTHORIZE_TIMEOUT_MS, and drains nothing', async () => {
+    jest.useFakeTimers();
+    const { answer, monitor } = routesWith(() => new Promise(() => {}));
+    for (const [method, url] of [
+      ['POST', '/healthcheck/drain'],
+      ['DELETE', '/healthcheck/drain'],
+      ['GET', '/environment'],
+    ]) {
+      let settled: HttpResponse | undefined;
+      void answer(method, url).then((response) => (settled = response));
+      await jest.advanceTimersByTimeAsync(AUTHORIZE_TIMEOUT_MS - 1);
+      expect(settled).toBeUndefined();
+      await jest.advanceTimersByTimeAsync(1);
+      expect({ method, url, settled }).toEqual({
+        method,
+        url,
+        settled: expect.objectContaining({
+          status: 503,
+          body: expect.stringContaining(
+            JSON.stringify(authorizeTimedOut(AUTHORIZE_TIMEOUT_MS)).slice(
+              1,
+              -1,
+            ),
+          ),
+        }),
+      });
+    }
+    expect(monitor.drain).not.toHaveBeenCalled();
+    expect(monitor.undrain).not.toHaveBeenCalled();
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('refuses with 403 an answer other than true, however soon it comes, and leaves no timer', async () => {
+    jest.useFakeTimers();
+    for (const decision of [undefined, false, 'yes', 1]) {
+      const { answer, monitor } = routesWith(() => decision);
+      const response = await answer('POST', '/healthcheck/drain');
+      expect({ decision, status: response.status }).toEqual({
+        decision,
+        status: 403,
+      });
+      expect(monitor.drain).not.toHaveBeenCalled();
+    }
+    const { answer, monitor } = routesWith(async () => true);
+    expect((await answer('POST', '/healthcheck/drain')).status).toBe(200);
+    expect(monitor.drain).toHaveBeenCalledTimes(1);
+    expect(jest.getTimerCount()).toBe(0);
   });
 });
