@@ -100,9 +100,12 @@ function drainResult(
   });
 }
 
-/** Control characters (line breaks included) become spaces: a reason cannot forge a log line. */
+/**
+ * Control characters and the Unicode line and paragraph separators (line breaks all) become spaces: a reason
+ * cannot forge a log line.
+ */
 function cleanReason(reason: string): string {
-  return reason.replace(/\p{Cc}/gu, ' ');
+  return reason.replace(/[\p{Cc}\u2028\u2029]/gu, ' ');
 }
 
 /** At most MAX_DRAIN_REASON_LENGTH characters, never cutting a surrogate pair in two. */

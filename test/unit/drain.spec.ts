@@ -96,6 +96,11 @@ describe('startDrain', () => {
     );
   });
 
+  it('turns the Unicode line and paragraph separators into spaces too: they end a log line as \\n does', () => {
+    const drain = startDrain({ reason: 'a\u2028b\u2029c\u0085d' }, NOW);
+    expect(drain.state.reason).toBe('a b c d');
+  });
+
   it('turns control characters into spaces, so a reason cannot forge a log line', () => {
     const drain = startDrain({ reason: 'a\nb\r\u0000c\u001b[31m' }, NOW);
     expect(drain.state.reason).toBe('a b  c [31m');
