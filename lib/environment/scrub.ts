@@ -151,6 +151,9 @@ function setOwn(
 
 /** The part of a URL from `://` (any scheme, or none) up to whitespace, `"`, `<`, `>` or a backtick. */
 const URL_PATTERN = /:\/\/[^\s"<>`]*/g;
+/** `user:password@host` without `//`, as gRPC targets have it (`dns:user:password@host`); bounded, so linear. */
+const BARE_CREDENTIALS_PATTERN =
+  /(^|[\s:'"(=,])([^\s:/@'"*]{1,256}):(?!\*{8}@)[^@/\s'":]{1,256}@(?=[\w[])/g;
 const QUERY_PARAMETER_PATTERN = /([?&;#])([^=&;#?]+)=([^&;#]*)/g;
 
 /**
@@ -181,6 +184,12 @@ export function scrubString(
   let result = text.includes('://')
     ? text.replace(URL_PATTERN, (url) => scrubUrl(url, isSensitive))
     : text;
+  if (result.includes('@')) {
+    result = result.replace(
+      BARE_CREDENTIALS_PATTERN,
+      `$1$2:${SCRUBBED_VALUE}@`,
+    );
+  }
   result = maskSecrets(result);
   if (
     (result.includes('mysql') || result.includes('mariadb')) &&

@@ -17,11 +17,23 @@ export function describeValue(value: unknown): string {
       return 'a function';
     case 'symbol':
       return value.toString();
-    case 'object':
-      return `an object ${preview(value)}`;
+    case 'object': {
+      // An instance of a class (a client, a connection) is named, never shown: its fields may hold credentials.
+      const name = classNameOf(value);
+      return name ? `an instance of ${name}` : `an object ${preview(value)}`;
+    }
     default:
       return preview(value);
   }
+}
+
+/** The class of an object made by a class of its own; undefined for plain and null-prototype objects. */
+function classNameOf(value: object): string | undefined {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype === null || prototype === Object.prototype) return undefined;
+  const name = (prototype as { constructor?: { name?: unknown } }).constructor
+    ?.name;
+  return typeof name === 'string' && name !== '' ? name : 'an unnamed class';
 }
 
 function preview(value: unknown): string {

@@ -65,6 +65,18 @@ describe('createOutputScrubber', () => {
     });
   });
 
+  it('masks the password of user:password@host without a scheme, as gRPC targets have it', () => {
+    expect(
+      scrubOutput('connect to dns:bob:hunter2@127.0.0.1:2379 failed'),
+    ).toBe(`connect to dns:bob:${MASK}@127.0.0.1:2379 failed`);
+    expect(scrubOutput('memcached bob:hunter2@10.0.0.2:11211 refused')).toBe(
+      `memcached bob:${MASK}@10.0.0.2:11211 refused`,
+    );
+    expect(scrubOutput('mail to ops@example.com, port 25')).toBe(
+      'mail to ops@example.com, port 25',
+    );
+  });
+
   it('masks a secret that is a key, as terminus results keyed by a URL have it', () => {
     expect(
       scrubOutput({

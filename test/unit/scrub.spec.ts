@@ -194,9 +194,15 @@ describe('scrubString', () => {
     );
   });
 
-  it('leaves strings without URLs alone', () => {
+  it('leaves strings without credentials alone', () => {
+    expect(scrubString('host:5432 is not a URL', isSensitive)).toBe(
+      'host:5432 is not a URL',
+    );
+  });
+
+  it('masks user:password@host without a scheme too', () => {
     expect(scrubString('user:pw@host is not a URL', isSensitive)).toBe(
-      'user:pw@host is not a URL',
+      `user:${MASK}@host is not a URL`,
     );
   });
 
