@@ -22,6 +22,7 @@ import {
 import type { HealthHistoryEntry, HealthReport } from '../../lib/index.js';
 import {
   HealthCheck,
+  HealthCheckRunner,
   HealthcheckModule,
   HealthcheckServer,
 } from '../../lib/index.js';
@@ -317,6 +318,48 @@ describe('the health server on a worker thread', () => {
         current: 'failure',
         output: 'queue down',
       });
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('streams a snapshot larger than the backlog limit to a client that reads it, and keeps streaming after it', async () => {
+    const { port, checks } = await boot({
+      server: SERVER,
+      ui: true,
+      showDetails: true,
+    });
+    // Outputs are capped at a few KiB each: many of them make a snapshot well over the 64 KiB limit.
+    const runner = context!.get(HealthCheckRunner);
+    const output = 'x'.repeat(4_000);
+    for (let index = 0; index < 40; index += 1) {
+      runner.addCheck(`big-${index}`, () => [true, output]);
+    }
+    await answerWhen(
+      port,
+      '/healthcheck',
+      (response) =>
+        response.status === 200 &&
+        (JSON.parse(response.body) as HealthReport).results.length === 43,
+      'the worker has every result',
+    );
+    const stream = await openEventStream(
+      `http://127.0.0.1:${port}/healthcheck/events`,
+    );
+    try {
+      const snapshot = await stream.next<{
+        checks: Array<{ name: string; result?: { output: unknown } }>;
+      }>('snapshot');
+      expect(snapshot.checks).toHaveLength(43);
+      expect(
+        snapshot.checks.find((check) => check.name === 'big-39')?.result
+          ?.output,
+      ).toBe(output);
+      checks.queueUp = false;
+      await stream.next<HealthHistoryEntry>(
+        'change',
+        (entry) => entry.type === 'check' && entry.name === 'queue',
+      );
     } finally {
       stream.close();
     }

@@ -303,10 +303,13 @@ export function runHealthServerWorker(
       case 'stream-chunk': {
         const pending = waiting.get(message.id);
         if (!pending) return;
-        pending.response.write(message.chunk);
+        // Dropped when what it was sent before is still unread: one event larger than the limit (a big snapshot)
+        // still reaches a client that reads it.
         if (pending.response.writableLength > data.maxStreamBacklog) {
           pending.response.destroy();
+          return;
         }
+        pending.response.write(message.chunk);
         return;
       }
       case 'stream-end': {
