@@ -212,11 +212,19 @@ export class EventStreamHub {
     }
   }
 
+  /**
+   * Writes an event, or drops the client when more than `maxBufferedBytes` it was sent before are still unread.
+   * Checked before the write, so that one event larger than the limit (a big snapshot) still reaches a client
+   * that reads it.
+   */
   private write(client: StreamClient, chunk: string): void {
     const { response } = client;
+    if (response.writableLength > this.maxBufferedBytes) {
+      this.drop(client);
+      return;
+    }
     response.write(chunk);
     (response as { flush?: () => void }).flush?.();
-    if (response.writableLength > this.maxBufferedBytes) this.drop(client);
   }
 
   private drop(client: StreamClient): void {

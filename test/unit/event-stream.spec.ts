@@ -400,13 +400,15 @@ describe('EventStreamHub in process', () => {
     expect(counts.active()).toBe(1);
 
     let runs = 0;
+    let pendingBeforeLastEvent = 0;
     while (hub.size === 2) {
-      // Still connected: nothing above the limit is pending.
-      expect(stalled.writableLength).toBeLessThanOrEqual(2_048);
+      pendingBeforeLastEvent = stalled.writableLength;
       await monitor.current();
       if (++runs > 100) throw new Error('the stalled client was never dropped');
     }
-    expect(stalled.writableLength).toBeGreaterThan(2_048);
+    // Dropped at the first event that found more than the limit still unread, not before.
+    expect(pendingBeforeLastEvent).toBeGreaterThan(2_048);
+    expect(stalled.writableLength).toBe(pendingBeforeLastEvent);
     expect(stalled.ended).toBe(true);
     expect(stalled.destroyed).toBe(true);
     expect(reader.ended).toBe(false);
@@ -420,6 +422,30 @@ describe('EventStreamHub in process', () => {
     reader.disconnect();
     expect(hub.size).toBe(0);
     expect(counts.active()).toBe(0);
+  });
+
+  it('sends a snapshot larger than maxBufferedBytes to a client that reads it, and keeps streaming to it', async () => {
+    const { monitor, runner, hub } = hubWith({ maxBufferedBytes: 2_048 });
+    runner.addCheck('db', () => [true, 'x'.repeat(4_000)], { successTtl: 0 });
+    await monitor.current();
+    // A real socket holds a big write unread for a moment: the client is not dropped for it.
+    const slowToRead = recordingResponse({ unread: true });
+    hub.serve(slowToRead.response, true);
+    expect(slowToRead.writableLength).toBeGreaterThan(2_048);
+    expect(slowToRead.ended).toBe(false);
+    expect(hub.size).toBe(1);
+    slowToRead.disconnect();
+
+    const reader = recordingResponse();
+    hub.serve(reader.response, true);
+    await monitor.current();
+    expect(hub.size).toBe(1);
+    expect(reader.ended).toBe(false);
+    expect(reader.events().map((event) => event.event)).toEqual([
+      'snapshot',
+      'result',
+    ]);
+    reader.disconnect();
   });
 
   it('refreshes an expired on-demand check at most once per TTL while a client is connected, and never without one', async () => {
