@@ -10,6 +10,7 @@ import { elapsedMs, roundMs } from '../shared/quantity.format.js';
 import {
   runnableReadyCheck,
   type ReadyCheckOutcome,
+  neverRejecting,
 } from '../shared/runnable-ready-check.js';
 import {
   withRunOptions,
@@ -49,11 +50,10 @@ export interface GrpcRunOptions extends GrpcCheckOptions {
 }
 
 /**
- * Calls grpc.health.v1.Health/Check on another server through a channel of its own (no shared subchannel),
- * closed when the call ends or the signal aborts. SERVING passes; any other status, or an error, fails. The
- * observed value is the call's latency in ms. Needs the optional package @grpc/grpc-js.
+ * The check's logic. It may reject on options it cannot use: `checkGrpc` turns that into a failed outcome, as
+ * `.run` promises.
  */
-export async function checkGrpc(
+async function checkGrpcUnguarded(
   options: GrpcRunOptions,
   extra?: ReadyCheckRunOptions,
 ): Promise<ReadyCheckOutcome> {
@@ -116,6 +116,13 @@ export async function checkGrpc(
     observedUnit: 'ms',
   };
 }
+
+/**
+ * Calls grpc.health.v1.Health/Check on another server through a channel of its own (no shared subchannel),
+ * closed when the call ends or the signal aborts. SERVING passes; any other status, or an error, fails. The
+ * observed value is the call's latency in ms. Needs the optional package @grpc/grpc-js.
+ */
+export const checkGrpc = neverRejecting('grpc', checkGrpcUnguarded);
 
 /** `NOT_FOUND: Health status unknown for service x`, without grpc-js's empty trailing note. */
 function describeGrpcError(grpc: GrpcJs, error: unknown): string {

@@ -12,6 +12,7 @@ import { elapsedMs, roundMs } from '../shared/quantity.format.js';
 import {
   runnableReadyCheck,
   type ReadyCheckOutcome,
+  neverRejecting,
 } from '../shared/runnable-ready-check.js';
 import {
   withRunOptions,
@@ -75,12 +76,10 @@ function lookupKey(lookup: DnsLookup, hostname: string): object {
 const MAX_SHOWN_ANSWERS = 5;
 
 /**
- * Resolves `hostname`. With neither `rrtype` nor `servers`, asks the system resolver (`dns.lookup`: the hosts
- * file, then DNS), as the application's own connections do; it cannot be cancelled, so an abort only stops the
- * wait, and until it returns every run fails at once rather than start another. With either, sends a DNS query through a `dns.promises.Resolver` of its own, cancelled on abort. The
- * observed value is the time taken in ms.
+ * The check's logic. It may reject on options it cannot use: `checkDns` turns that into a failed outcome, as
+ * `.run` promises.
  */
-export async function checkDns(
+async function checkDnsUnguarded(
   options: DnsRunOptions,
   extra?: ReadyCheckRunOptions,
 ): Promise<ReadyCheckOutcome> {
@@ -128,6 +127,14 @@ export async function checkDns(
     observedUnit: 'ms',
   };
 }
+
+/**
+ * Resolves `hostname`. With neither `rrtype` nor `servers`, asks the system resolver (`dns.lookup`: the hosts
+ * file, then DNS), as the application's own connections do; it cannot be cancelled, so an abort only stops the
+ * wait, and until it returns every run fails at once rather than start another. With either, sends a DNS query through a `dns.promises.Resolver` of its own, cancelled on abort. The
+ * observed value is the time taken in ms.
+ */
+export const checkDns = neverRejecting('dns', checkDnsUnguarded);
 
 function describeAnswers(answers: readonly unknown[]): string {
   if (answers.length === 0) return 'no records';

@@ -21,6 +21,7 @@ import { elapsedMs, roundMs } from '../shared/quantity.format.js';
 import {
   runnableReadyCheck,
   type ReadyCheckOutcome,
+  neverRejecting,
 } from '../shared/runnable-ready-check.js';
 import {
   withRunOptions,
@@ -64,10 +65,10 @@ interface HttpAnswer {
 }
 
 /**
- * Sends one request on a connection of its own (no keep-alive pool), closed when the answer is read or the
- * signal aborts, and checks the status and, if asked, the body. The observed value is the latency in ms.
+ * The check's logic. It may reject on options it cannot use: `checkHttp` turns that into a failed outcome, as
+ * `.run` promises.
  */
-export async function checkHttp(
+async function checkHttpUnguarded(
   options: HttpRunOptions,
   extra?: ReadyCheckRunOptions,
 ): Promise<ReadyCheckOutcome> {
@@ -145,6 +146,12 @@ export async function checkHttp(
     observedUnit: 'ms',
   };
 }
+
+/**
+ * Sends one request on a connection of its own (no keep-alive pool), closed when the answer is read or the
+ * signal aborts, and checks the status and, if asked, the body. The observed value is the latency in ms.
+ */
+export const checkHttp = neverRejecting('http', checkHttpUnguarded);
 
 function request(
   url: URL,

@@ -7,6 +7,7 @@ import { elapsedMs, roundMs } from '../shared/quantity.format.js';
 import {
   runnableReadyCheck,
   type ReadyCheckOutcome,
+  neverRejecting,
 } from '../shared/runnable-ready-check.js';
 import {
   withRunOptions,
@@ -28,10 +29,10 @@ export interface TcpRunOptions extends TcpCheckOptions {
 }
 
 /**
- * Opens a TCP connection to `host:port` and closes it as soon as it is established (or when it fails or the
- * signal aborts). The observed value is the connect time in ms.
+ * The check's logic. It may reject on options it cannot use: `checkTcp` turns that into a failed outcome, as
+ * `.run` promises.
  */
-export async function checkTcp(
+async function checkTcpUnguarded(
   options: TcpRunOptions,
   extra?: ReadyCheckRunOptions,
 ): Promise<ReadyCheckOutcome> {
@@ -60,6 +61,12 @@ export async function checkTcp(
     observedUnit: 'ms',
   };
 }
+
+/**
+ * Opens a TCP connection to `host:port` and closes it as soon as it is established (or when it fails or the
+ * signal aborts). The observed value is the connect time in ms.
+ */
+export const checkTcp = neverRejecting('tcp', checkTcpUnguarded);
 
 const isPort = (value: unknown): boolean =>
   typeof value === 'number' &&

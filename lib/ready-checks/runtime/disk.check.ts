@@ -14,6 +14,7 @@ import { formatBytes, trimDecimals } from '../shared/quantity.format.js';
 import {
   runnableReadyCheck,
   type ReadyCheckOutcome,
+  neverRejecting,
 } from '../shared/runnable-ready-check.js';
 import {
   withRunOptions,
@@ -45,11 +46,10 @@ export interface DiskRunOptions extends DiskCheckOptions {
 }
 
 /**
- * Reads the free space of the file system holding `path` (blocks available to an unprivileged user) and
- * compares it with `minFreeBytes` and/or `minFreePercent`. The observed value is the free percentage when
- * `minFreePercent` is set, else the free bytes.
+ * The check's logic. It may reject on options it cannot use: `checkDisk` turns that into a failed outcome, as
+ * `.run` promises.
  */
-export async function checkDisk(
+async function checkDiskUnguarded(
   options: DiskRunOptions,
   extra?: ReadyCheckRunOptions,
 ): Promise<ReadyCheckOutcome> {
@@ -91,6 +91,13 @@ export async function checkDisk(
     observedUnit: byPercent ? 'percent' : 'bytes',
   };
 }
+
+/**
+ * Reads the free space of the file system holding `path` (blocks available to an unprivileged user) and
+ * compares it with `minFreeBytes` and/or `minFreePercent`. The observed value is the free percentage when
+ * `minFreePercent` is set, else the free bytes.
+ */
+export const checkDisk = neverRejecting('disk', checkDiskUnguarded);
 
 /**
  * `checks.disk(name, { path, minFreeBytes?, minFreePercent? })`: fails when the file system holding `path`

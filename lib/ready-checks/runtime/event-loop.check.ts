@@ -8,6 +8,7 @@ import { formatMs, roundMs } from '../shared/quantity.format.js';
 import {
   runnableReadyCheck,
   type ReadyCheckOutcome,
+  neverRejecting,
 } from '../shared/runnable-ready-check.js';
 import type { ReadyCheckRunOptions } from '../shared/ready-check.outcome.js';
 import {
@@ -39,10 +40,10 @@ export interface EventLoopRunOptions extends EventLoopCheckOptions {
 }
 
 /**
- * Compares a percentile of the event-loop delay (perf_hooks.monitorEventLoopDelay) over the latest window with
- * `maxDelayMs`. Before any delay was sampled it passes and says so.
+ * The check's logic. It may reject on options it cannot use: `checkEventLoop` turns that into a failed outcome, as
+ * `.run` promises.
  */
-export async function checkEventLoop(
+async function checkEventLoopUnguarded(
   options: EventLoopRunOptions,
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the shape every family's run shares
   _extra?: ReadyCheckRunOptions,
@@ -73,6 +74,15 @@ export async function checkEventLoop(
     observedUnit: 'ms',
   };
 }
+
+/**
+ * Compares a percentile of the event-loop delay (perf_hooks.monitorEventLoopDelay) over the latest window with
+ * `maxDelayMs`. Before any delay was sampled it passes and says so.
+ */
+export const checkEventLoop = neverRejecting(
+  'eventLoop',
+  checkEventLoopUnguarded,
+);
 
 /**
  * `checks.eventLoop(name, { maxDelayMs, percentile?, windowMs? })`: fails when the event loop runs timers late.

@@ -5,6 +5,7 @@ import { formatBytes, trimDecimals } from '../shared/quantity.format.js';
 import {
   runnableReadyCheck,
   type ReadyCheckOutcome,
+  neverRejecting,
 } from '../shared/runnable-ready-check.js';
 import type { ReadyCheckRunOptions } from '../shared/ready-check.outcome.js';
 
@@ -30,10 +31,10 @@ export interface HeapRunOptions extends HeapCheckOptions {
 }
 
 /**
- * Compares the V8 heap in use with `maxUsedBytes` and/or `maxUsedRatio` of `heap_size_limit`. The observed
- * value is the used ratio (0..1).
+ * The check's logic. It may reject on options it cannot use: `checkHeap` turns that into a failed outcome, as
+ * `.run` promises.
  */
-export async function checkHeap(
+async function checkHeapUnguarded(
   options: HeapRunOptions,
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the shape every family's run shares
   _extra?: ReadyCheckRunOptions,
@@ -59,6 +60,12 @@ export async function checkHeap(
     observedUnit: 'ratio',
   };
 }
+
+/**
+ * Compares the V8 heap in use with `maxUsedBytes` and/or `maxUsedRatio` of `heap_size_limit`. The observed
+ * value is the used ratio (0..1).
+ */
+export const checkHeap = neverRejecting('heap', checkHeapUnguarded);
 
 function percentText(ratio: number): string {
   return `${trimDecimals(ratio * 100, 2)}%`;

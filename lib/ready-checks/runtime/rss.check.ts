@@ -4,6 +4,7 @@ import { formatBytes } from '../shared/quantity.format.js';
 import {
   runnableReadyCheck,
   type ReadyCheckOutcome,
+  neverRejecting,
 } from '../shared/runnable-ready-check.js';
 import type { ReadyCheckRunOptions } from '../shared/ready-check.outcome.js';
 
@@ -20,8 +21,11 @@ export interface RssRunOptions extends RssCheckOptions {
   readRss?: () => number;
 }
 
-/** Compares the resident set size of the process with `maxBytes`; the observed value is in bytes. */
-export async function checkRss(
+/**
+ * The check's logic. It may reject on options it cannot use: `checkRss` turns that into a failed outcome, as
+ * `.run` promises.
+ */
+async function checkRssUnguarded(
   options: RssRunOptions,
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the shape every family's run shares
   _extra?: ReadyCheckRunOptions,
@@ -38,6 +42,9 @@ export async function checkRss(
     observedUnit: 'bytes',
   };
 }
+
+/** Compares the resident set size of the process with `maxBytes`; the observed value is in bytes. */
+export const checkRss = neverRejecting('rss', checkRssUnguarded);
 
 /** `checks.rss(name, { maxBytes })`: fails when the process uses more memory than `maxBytes`. */
 export const rss = runnableReadyCheck<RssCheckOptions, RssRunOptions>({

@@ -119,6 +119,27 @@ describe('every family’s .run has one shape', () => {
             ca: 12 as never,
           }),
       ],
+      ['tcp', () => checks.tcp.run({ host: '127.0.0.1', port: NaN })],
+      ['tcp', () => checks.tcp.run({ host: 12 as never, port: 1 })],
+      ['tcp', () => checks.tcp.run(undefined as never)],
+      ['http', () => checks.http.run(undefined as never)],
+      ['dns', () => checks.dns.run(undefined as never)],
+      ['disk', () => checks.disk.run(undefined as never)],
+      ['heap', () => checks.heap.run(undefined as never)],
+      [
+        'heap',
+        () =>
+          checks.heap.run({
+            maxUsedRatio: 0.9,
+            readHeap: () => {
+              throw new Error('no heap statistics');
+            },
+          }),
+      ],
+      ['rss', () => checks.rss.run(undefined as never)],
+      ['eventLoop', () => checks.eventLoop.run(undefined as never)],
+      ['grpc', () => checks.grpc.run(undefined as never)],
+      ['grpc', () => checks.grpc.run({ url: 12 as never })],
     ];
     for (const [kind, run] of unusable) {
       const outcome = await run();
