@@ -26,14 +26,34 @@ class SlowToConnect {
   }
 }
 
-async function boot(): Promise<INestApplicationContext> {
+/** A readiness check whose first run waits for the test, then keeps the main thread's event loop busy. */
+@Injectable()
+class BlocksWhenReleased {
+  static readonly blockMs = 1_500;
+  release!: () => void;
+  private readonly released = new Promise<void>((resolve) => {
+    this.release = resolve;
+  });
+
+  @HealthCheck({ tags: ['readiness'] })
+  async database(): Promise<boolean> {
+    await this.released;
+    const end = performance.now() + BlocksWhenReleased.blockMs;
+    while (performance.now() < end);
+    return true;
+  }
+}
+
+async function boot(
+  check: typeof SlowToConnect | typeof BlocksWhenReleased = SlowToConnect,
+): Promise<INestApplicationContext> {
   @Module({
     imports: [
       HealthcheckModule.forRoot({
         server: { port: 0, host: '127.0.0.1', thread: true },
       }),
     ],
-    providers: [SlowToConnect],
+    providers: [check],
   })
   class AppModule {}
   const context = await NestFactory.createApplicationContext(AppModule, {
@@ -47,7 +67,14 @@ describe('the threaded health server before a check has its first result', () =>
   let context: INestApplicationContext | undefined;
 
   afterEach(async () => {
-    context?.get(SlowToConnect).release(true);
+    // Each test boots one of the two checks: whichever it is, its first run must end for the app to close.
+    for (const check of [SlowToConnect, BlocksWhenReleased] as const) {
+      try {
+        context?.get(check).release(true);
+      } catch {
+        // not in this test's app
+      }
+    }
     await context?.close();
     context = undefined;
   });
@@ -72,5 +99,22 @@ describe('the threaded health server before a check has its first result', () =>
         results: [{ checker: 'database', passed: false }],
       });
     }
+  });
+
+  it('answers 503 when the main thread gets busy with a request handed to it, instead of waiting for the block to end', async () => {
+    context = await boot(BlocksWhenReleased);
+    const port = context.get(HealthcheckServer).address()!.port;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const ready = rawRequest(port, '/healthcheck/ready');
+    // The request is with the main thread, which waits for the check's first run.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    context.get(BlocksWhenReleased).release();
+    // Read once the block is over (this test's client runs on the blocked thread): the worker answered during it.
+    const answer = await ready;
+    expect(answer.status).toBe(503);
+    expect(JSON.parse(answer.body)).toMatchObject({ status: 'failure' });
+    expect(JSON.parse(answer.body).error).toMatch(/main thread is busy/);
+    const after = await rawRequest(port, '/healthcheck/ready');
+    expect(after.status).toBe(200);
   });
 });

@@ -153,6 +153,7 @@ export function runHealthServerWorker(
     number,
     {
       response: ServerResponse;
+      fallback: PublishedAnswer;
       timer: ReturnType<typeof setTimeout>;
       streaming: boolean;
     }
@@ -195,7 +196,7 @@ export function runHealthServerWorker(
       const pending = finish(id);
       if (pending && !pending.streaming) send(response, fallback);
     }, waitMs);
-    waiting.set(id, { response, timer, streaming: false });
+    waiting.set(id, { response, fallback, timer, streaming: false });
     response.once('close', () => {
       const pending = finish(id);
       if (pending?.streaming) port.postMessage({ type: 'stream-closed', id });
@@ -210,13 +211,30 @@ export function runHealthServerWorker(
     } satisfies FromWorker);
   };
 
+  // The heartbeat's clock (monotonicMs in heartbeat.ts, which the worker cannot import): process-wide.
+  const heartbeatAge = (): number =>
+    Number(process.hrtime.bigint() / 1_000_000n - Atomics.load(beat, 0));
+
+  // A request handed over just before the main thread got busy would wait for the whole block (up to the
+  // forward timeout): once the heartbeat is as old as when nothing is handed over, it gets the answer it
+  // would get now, the prepared one or the 503.
+  const busyWatch = setInterval(
+    () => {
+      if (waiting.size === 0 || heartbeatAge() <= data.busyAfterMs) return;
+      for (const [id, pending] of waiting) {
+        if (pending.streaming) continue;
+        finish(id);
+        send(pending.response, pending.fallback);
+      }
+    },
+    Math.max(10, Math.floor(data.busyAfterMs / 3)),
+  );
+  busyWatch.unref();
+
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
     unused.delete(request.socket);
     if (beat[1] === 1n) response.setHeader('Connection', 'close');
-    // The heartbeat's clock (monotonicMs in heartbeat.ts, which the worker cannot import): process-wide.
-    const ageMs = Number(
-      process.hrtime.bigint() / 1_000_000n - Atomics.load(beat, 0),
-    );
+    const ageMs = heartbeatAge();
     const url = request.url ?? '/';
     const queryStart = url.indexOf('?');
     const pathname = queryStart === -1 ? url : url.slice(0, queryStart);
