@@ -13,6 +13,7 @@ import {
   runnableReadyCheck,
   type ReadyCheckOutcome,
   neverRejecting,
+  requireRunOption,
 } from '../shared/runnable-ready-check.js';
 import {
   withRunOptions,
@@ -74,6 +75,7 @@ function lookupKey(lookup: DnsLookup, hostname: string): object {
 }
 
 const MAX_SHOWN_ANSWERS = 5;
+const HOSTNAME_EXPECTED = "a host name, e.g. 'db.internal'";
 
 /**
  * The check's logic. It may reject on options it cannot use: `checkDns` turns that into a failed outcome, as
@@ -84,6 +86,8 @@ async function checkDnsUnguarded(
   extra?: ReadyCheckRunOptions,
 ): Promise<ReadyCheckOutcome> {
   const { hostname, signal } = withRunOptions(options, extra);
+  // node would look up the text "undefined" and find no records: a pass for a check that checked nothing.
+  requireRunOption('dns', 'hostname', HOSTNAME_EXPECTED, hostname);
   const query = options.rrtype !== undefined || options.servers !== undefined;
   const rrtype = options.rrtype ?? 'A';
   const how = query
@@ -164,12 +168,7 @@ export const dns = runnableReadyCheck<DnsCheckOptions, DnsRunOptions>({
   kind: 'dns',
   known: ['hostname', 'rrtype', 'servers'],
   validate(options) {
-    options.check(
-      'hostname',
-      "a host name, e.g. 'db.internal'",
-      isNonEmptyString,
-      true,
-    );
+    options.check('hostname', HOSTNAME_EXPECTED, isNonEmptyString, true);
     options.check('rrtype', `one of ${DNS_RECORD_TYPES.join(', ')}`, (value) =>
       (DNS_RECORD_TYPES as readonly unknown[]).includes(value),
     );

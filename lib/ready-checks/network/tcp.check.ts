@@ -8,11 +8,14 @@ import {
   runnableReadyCheck,
   type ReadyCheckOutcome,
   neverRejecting,
+  requireRunOption,
 } from '../shared/runnable-ready-check.js';
 import {
   withRunOptions,
   type ReadyCheckRunOptions,
 } from '../shared/ready-check.outcome.js';
+
+const HOST_EXPECTED = "a host name or IP address, e.g. '127.0.0.1'";
 
 /** Options of `checks.tcp`. */
 export interface TcpCheckOptions {
@@ -37,6 +40,8 @@ async function checkTcpUnguarded(
   extra?: ReadyCheckRunOptions,
 ): Promise<ReadyCheckOutcome> {
   const { host, port, signal } = withRunOptions(options, extra);
+  // node would connect to localhost: a pass for a server nobody named.
+  requireRunOption('tcp', 'host', HOST_EXPECTED, host);
   const started = performance.now();
   const socket = connect({ host, port });
   const connected = new Promise<void>((resolve, reject) => {
@@ -79,12 +84,7 @@ export const tcp = runnableReadyCheck<TcpCheckOptions, TcpRunOptions>({
   kind: 'tcp',
   known: ['host', 'port'],
   validate(options) {
-    options.check(
-      'host',
-      "a host name or IP address, e.g. '127.0.0.1'",
-      isNonEmptyString,
-      true,
-    );
+    options.check('host', HOST_EXPECTED, isNonEmptyString, true);
     options.check('port', 'an integer port between 1 and 65535', isPort, true);
   },
   run: checkTcp,

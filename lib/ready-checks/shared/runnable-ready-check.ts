@@ -1,8 +1,12 @@
 import type { HealthCheckContext } from '../../interfaces/check.interface.js';
 import type { CommonCheckOptions } from '../health-check.definition.js';
-import { readyCheckRunFailed } from '../../healthcheck.messages.js';
+import {
+  invalidCheckOption,
+  readyCheckRunFailed,
+} from '../../healthcheck.messages.js';
+import { describeValue } from '../../serialization/describe-value.js';
 import { describeClientError } from './describe-client-error.js';
-import { OwnOptions } from './own-options.validator.js';
+import { isNonEmptyString, OwnOptions } from './own-options.validator.js';
 import { readyCheck, type ReadyCheckBuilder } from './ready-check.js';
 import type {
   ReadyCheckOutcome,
@@ -86,4 +90,26 @@ export function neverRejecting<Args extends unknown[]>(
       return Promise.resolve(failed(error));
     }
   };
+}
+
+/**
+ * Throws, for `neverRejecting` to turn into a failed outcome, when an option `.run` cannot do without is not a
+ * non-empty string: node would otherwise fall back on a default (localhost, the text "undefined") and pass.
+ */
+export function requireRunOption(
+  kind: string,
+  option: string,
+  expected: string,
+  value: unknown,
+): asserts value is string {
+  if (!isNonEmptyString(value)) {
+    throw new TypeError(
+      invalidCheckOption(
+        `checks.${kind}.run()`,
+        option,
+        expected,
+        describeValue(value),
+      ),
+    );
+  }
 }

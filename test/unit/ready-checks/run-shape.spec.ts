@@ -124,6 +124,15 @@ describe('every family’s .run has one shape', () => {
       ['tcp', () => checks.tcp.run(undefined as never)],
       ['http', () => checks.http.run(undefined as never)],
       ['dns', () => checks.dns.run(undefined as never)],
+      // Without these, node would look up "undefined" (no records: passed) and connect to localhost.
+      ['dns', () => checks.dns.run({} as never)],
+      [
+        'tcp',
+        () =>
+          checks.tcp.run({
+            port: (server.address() as AddressInfo).port,
+          } as never),
+      ],
       ['disk', () => checks.disk.run(undefined as never)],
       ['heap', () => checks.heap.run(undefined as never)],
       [
