@@ -32,6 +32,10 @@ export declare function failedCheckNames(
   contentType: string | undefined,
   body: string,
 ): string[] | undefined;
+export declare function warningCheckNames(
+  contentType: string | undefined,
+  body: string,
+): string[];
 export declare function degradedCheckNames(
   contentType: string | undefined,
   body: string,

@@ -128,22 +128,25 @@ export function failedCheckNames(contentType, body) {
       .map((result) => result.checker);
   }
   if (isObject(parsed.checks) && typeof parsed.status === 'string') {
-    return Object.entries(parsed.checks)
-      .filter(
-        ([, entries]) =>
-          Array.isArray(entries) &&
-          entries.some(
-            (entry) => isObject(entry) && IETF_FAILED.has(entry.status),
-          ),
-      )
-      .map(([name]) => name);
+    return ietfCheckNames(parsed.checks, IETF_FAILED);
   }
   return undefined;
 }
 
+/** The names of the checks of an IETF `checks` object with an entry whose status is in `statuses`. */
+function ietfCheckNames(checks, statuses) {
+  return Object.entries(checks)
+    .filter(
+      ([, entries]) =>
+        Array.isArray(entries) &&
+        entries.some((entry) => isObject(entry) && statuses.has(entry.status)),
+    )
+    .map(([name]) => name);
+}
+
 /**
  * Names of the checks that passed but said they are degraded, in this module's JSON report; `[]` for any other
- * body (the IETF format shows them as `warn`, among the failed ones).
+ * body (the IETF format cannot tell them from failed non-critical checks: both are `warn`).
  */
 export function degradedCheckNames(contentType, body) {
   if (!/json/i.test(contentType ?? '')) return [];
@@ -165,8 +168,23 @@ export function degradedCheckNames(contentType, body) {
     .map((result) => result.checker);
 }
 
-/** The draft's failing statuses and their aliases. */
-const IETF_FAILED = new Set(['fail', 'warn', 'error', 'down']);
+/** The draft's failing statuses and their aliases; `warn` (a non-critical failure, or degraded) is apart. */
+const IETF_FAILED = new Set(['fail', 'error', 'down']);
+const IETF_WARN = new Set(['warn']);
+
+/** Names of the checks with a `warn` entry in an IETF body; `[]` for any other body. */
+export function warningCheckNames(contentType, body) {
+  if (!/json/i.test(contentType ?? '')) return [];
+  let parsed;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return [];
+  }
+  if (!isObject(parsed) || Array.isArray(parsed.results)) return [];
+  if (!isObject(parsed.checks) || typeof parsed.status !== 'string') return [];
+  return ietfCheckNames(parsed.checks, IETF_WARN);
+}
 
 /**
  * The one line printed for an answer: `healthy` or `unhealthy`, the status, and the failed checks' names when
@@ -175,19 +193,25 @@ const IETF_FAILED = new Set(['fail', 'warn', 'error', 'down']);
 export function summarizeAnswer({ status, contentType, body, truncated }) {
   const verdict = isHealthyStatus(status) ? 'healthy' : 'unhealthy';
   let line = `${verdict}: HTTP ${status}`;
-  const failed = truncated ? undefined : failedCheckNames(contentType, body);
+  const failed =
+    (truncated ? undefined : failedCheckNames(contentType, body)) ?? [];
   const degraded = truncated ? [] : degradedCheckNames(contentType, body);
+  const warnings = truncated ? [] : warningCheckNames(contentType, body);
   if (!isHealthyStatus(status)) {
-    if (failed && failed.length > 0) {
-      line += `, failed checks: ${listNames(failed)}`;
+    if (failed.length > 0) line += `, failed checks: ${listNames(failed)}`;
+    if (warnings.length > 0) {
+      line += `, checks with warnings: ${listNames(warnings)}`;
     }
-  } else if ((failed && failed.length > 0) || degraded.length > 0) {
+  } else if (failed.length + degraded.length + warnings.length > 0) {
     line += ', degraded';
-    if (failed && failed.length > 0) {
+    if (failed.length > 0) {
       line += `, failed non-critical checks: ${listNames(failed)}`;
     }
     if (degraded.length > 0) {
       line += `, degraded checks: ${listNames(degraded)}`;
+    }
+    if (warnings.length > 0) {
+      line += `, checks with warnings: ${listNames(warnings)}`;
     }
   }
   if (status >= 300 && status < 400) line += ' (redirects are not followed)';

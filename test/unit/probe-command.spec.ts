@@ -1,6 +1,7 @@
 import {
   DEFAULT_TIMEOUT_MS,
   failedCheckNames,
+  warningCheckNames,
   MAX_BODY_BYTES,
   MAX_TIMEOUT_MS,
   parseProbeArguments,
@@ -174,16 +175,28 @@ describe('failedCheckNames', () => {
     ).toEqual([]);
   });
 
-  it('reads the IETF format: warn and fail count as failed', () => {
+  it('reads the IETF format: fail counts as failed; warn (non-critical or degraded) is told apart', () => {
     const body = ietfBody([
       result('database', false),
       result('cache', true),
       result('queue', false, { critical: false }),
+      result('search', true, { degraded: true }),
     ]);
-    expect(failedCheckNames(IETF_CONTENT_TYPE, body)).toEqual([
-      'database',
+    expect(failedCheckNames(IETF_CONTENT_TYPE, body)).toEqual(['database']);
+    expect(warningCheckNames(IETF_CONTENT_TYPE, body)).toEqual([
       'queue',
+      'search',
     ]);
+    expect(
+      summarizeAnswer({
+        status: 500,
+        contentType: IETF_CONTENT_TYPE,
+        body,
+        truncated: false,
+      }),
+    ).toBe(
+      'unhealthy: HTTP 500, failed checks: database, checks with warnings: queue, search',
+    );
   });
 
   it('reads an IETF body from another service, with the aliases of fail', () => {
