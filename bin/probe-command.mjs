@@ -101,20 +101,25 @@ function parseTimeout(text) {
   return value >= 1 && value <= MAX_TIMEOUT_MS ? value : undefined;
 }
 
-/**
- * Names of the failed checks in a body, or undefined when the body is not a health report: this module's JSON
- * report (`results` of `{ checker, passed }`) or the IETF `application/health+json` format (`checks` whose
- * entries have a `status`; `warn` and `fail` count as failed). Reads names only, never outputs.
- */
-export function failedCheckNames(contentType, body) {
+/** A JSON body as an object, or undefined when it is not JSON or not an object. */
+function jsonObject(contentType, body) {
   if (!/json/i.test(contentType ?? '')) return undefined;
-  let parsed;
   try {
-    parsed = JSON.parse(body);
+    const parsed = JSON.parse(body);
+    return isObject(parsed) ? parsed : undefined;
   } catch {
     return undefined;
   }
-  if (!isObject(parsed)) return undefined;
+}
+
+/**
+ * Names of the failed checks in a body, or undefined when the body is not a health report: this module's JSON
+ * report (`results` of `{ checker, passed }`) or the IETF `application/health+json` format (`checks` whose
+ * entries have a `status`; `fail` counts as failed, `warn` is apart). Reads names only, never outputs.
+ */
+export function failedCheckNames(contentType, body) {
+  const parsed = jsonObject(contentType, body);
+  if (!parsed) return undefined;
   if (Array.isArray(parsed.results)) {
     const results = parsed.results.filter(
       (result) =>
@@ -149,14 +154,8 @@ function ietfCheckNames(checks, statuses) {
  * body (the IETF format cannot tell them from failed non-critical checks: both are `warn`).
  */
 export function degradedCheckNames(contentType, body) {
-  if (!/json/i.test(contentType ?? '')) return [];
-  let parsed;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return [];
-  }
-  if (!isObject(parsed) || !Array.isArray(parsed.results)) return [];
+  const parsed = jsonObject(contentType, body);
+  if (!parsed || !Array.isArray(parsed.results)) return [];
   return parsed.results
     .filter(
       (result) =>
@@ -174,14 +173,8 @@ const IETF_WARN = new Set(['warn']);
 
 /** Names of the checks with a `warn` entry in an IETF body; `[]` for any other body. */
 export function warningCheckNames(contentType, body) {
-  if (!/json/i.test(contentType ?? '')) return [];
-  let parsed;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return [];
-  }
-  if (!isObject(parsed) || Array.isArray(parsed.results)) return [];
+  const parsed = jsonObject(contentType, body);
+  if (!parsed || Array.isArray(parsed.results)) return [];
   if (!isObject(parsed.checks) || typeof parsed.status !== 'string') return [];
   return ietfCheckNames(parsed.checks, IETF_WARN);
 }
