@@ -14,7 +14,7 @@ import type { ResolvedHealthcheckOptions } from '../../interfaces/resolved-optio
 import { HealthResponseFactory } from '../../report/health-response.factory.js';
 import type { HttpResponse } from '../../report/http-response.js';
 import { dashboardResponse } from '../../ui/dashboard.response.js';
-import type { TableEntry } from './health-server.worker.js';
+import { blockLimit, type TableEntry } from './health-server.worker.js';
 import { publishAnswer } from './published-answer.js';
 
 /** The name of the failing result a report gets while the main thread is blocked. */
@@ -102,7 +102,7 @@ export class AnswerPublisher {
     const showDetails =
       typeof options.showDetails === 'boolean' ? options.showDetails : false;
     const reports: Array<[string, HealthCheckSelection | undefined, number]> = [
-      ['report', undefined, this.deps.limits.notReadyAfter],
+      ['report', undefined, blockLimit({ kind: 'report' }, this.deps.limits)!],
     ];
     // The probes and their groups answer (empty, passing) without a check of theirs: published all the same, or
     // a liveness probe of an app with no liveness check would be handed to a busy main thread and fail.
@@ -204,10 +204,9 @@ export class AnswerPublisher {
     if (this.published.delete(key)) changes.push([key, null]);
   }
 
+  /** The limit the worker applies to a group's reports (`blockLimit` decides it there too). */
   private limitOf(group: string): number {
-    return group === 'liveness' || group === 'startup'
-      ? this.deps.limits.notLiveAfter
-      : this.deps.limits.notReadyAfter;
+    return blockLimit({ kind: 'group', tag: group }, this.deps.limits)!;
   }
 
   /** The report as it reads while the main thread is blocked: failing, with the block as one more result. */
